@@ -1,0 +1,227 @@
+/**
+ * What tasks and retries share: identity, what they require and provide, and
+ * how their arguments are mapped from symbols (spec §1.1–§1.3). Arguments are
+ * declared, not introspected: `requires` lists the required parameters and
+ * `optional` the ones that may be missing at run time.
+ */
+import { ValueError } from '../errors.js';
+
+/** A plain object of arguments or values keyed by name. */
+export type Values = Record<string, unknown>;
+
+/** A result is published whole under a name, by position (list) or by key/index (map). */
+export type ProvidesSpec = string | readonly string[] | Readonly<Record<string, string | number>>;
+
+/** Rebinding: a map parameter → symbol, or a list zipped with the required parameters. */
+export type RebindSpec = readonly string[] | Readonly<Record<string, string>>;
+
+/** Options every atom accepts. */
+export interface AtomOptions {
+  /** Unique within a compiled flow; defaults to the class name (tasks) or `<flow>_retry` (retries). */
+  name?: string;
+  /** Names the result is published under (see {@link ProvidesSpec}). */
+  provides?: ProvidesSpec;
+  /** Required parameters of `execute` (and of `revert`, unless `revertRequires` is given). */
+  requires?: string | readonly string[];
+  /** Optional parameters: a list, or a map of defaults filled in when no value is found. */
+  optional?: readonly string[] | Readonly<Values>;
+  rebind?: RebindSpec;
+  revertRequires?: string | readonly string[];
+  revertOptional?: readonly string[] | Readonly<Values>;
+  revertRebind?: RebindSpec;
+  /** Atom-local constant inputs keyed by symbol; they beat every other source. */
+  inject?: Readonly<Values>;
+  /** Among atoms ready in the same round, higher priority is submitted first. */
+  priority?: number;
+  version?: string | readonly number[];
+  /** Accept arguments beyond the declared parameters (like Python's `**kwargs`). */
+  extraArgs?: boolean;
+}
+
+/** How one method's parameters map to symbols. */
+export interface ArgMapping {
+  /** parameter → symbol, required entries first, then optional ones. */
+  readonly rebind: Readonly<Record<string, string>>;
+  /** Parameters that may be left out. */
+  readonly optionalParams: ReadonlySet<string>;
+  /** Defaults for optional parameters, applied when no value is found. */
+  readonly defaults: Readonly<Values>;
+  /** Required symbols (excluding injected ones). */
+  readonly requires: readonly string[];
+  /** Optional symbols (excluding injected ones). */
+  readonly optional: readonly string[];
+}
+
+function toList(v: string | readonly string[] | undefined): string[] {
+  if (v === undefined) return [];
+  if (typeof v === 'string') return [v];
+  if (!Array.isArray(v)) throw new TypeError(`Expected a name or a list of names, got ${typeof v}`);
+  return [...(v as readonly string[])];
+}
+
+function optionalSpec(v: readonly string[] | Readonly<Values> | undefined): { names: string[]; defaults: Values } {
+  if (v === undefined) return { names: [], defaults: {} };
+  if (Array.isArray(v)) return { names: [...(v as readonly string[])], defaults: {} };
+  if (typeof v === 'object' && v !== null) return { names: Object.keys(v), defaults: { ...(v as Values) } };
+  throw new TypeError(`Invalid optional value: ${String(v)}`);
+}
+
+/** Builds the argument mapping of one method (spec §1.2, adapted to declared parameters). */
+export function buildArgMapping(
+  atomName: string,
+  requiredParams: readonly string[],
+  optional: { names: readonly string[]; defaults: Values },
+  rebind: RebindSpec | undefined,
+  extraArgs: boolean,
+  injectKeys: ReadonlySet<string>,
+): ArgMapping {
+  const required = new Map<string, string>();
+  for (const p of requiredParams) required.set(p, p);
+  if (rebind !== undefined) {
+    if (Array.isArray(rebind)) {
+      const list = rebind as readonly string[];
+      list.forEach((symbol, i) => {
+        const param = requiredParams[i];
+        if (param === undefined) required.set(symbol, symbol);
+        else required.set(param, symbol);
+      });
+    } else if (typeof rebind === 'object' && rebind !== null) {
+      for (const [param, symbol] of Object.entries(rebind as Record<string, unknown>)) {
+        if (typeof symbol !== 'string') {
+          throw new TypeError(`Invalid rebind value for '${atomName}': '${param}' must map to a symbol name`);
+        }
+        required.set(param, symbol);
+      }
+    } else {
+      throw new TypeError(`Invalid rebind value '${String(rebind)}' for atom '${atomName}'`);
+    }
+  }
+  const optionalMap = new Map<string, string>();
+  for (const p of optional.names) if (!required.has(p)) optionalMap.set(p, p);
+  if (!extraArgs) {
+    const params = new Set([...requiredParams, ...optional.names]);
+    const extra = [...required.keys(), ...optionalMap.keys()].filter((k) => !params.has(k));
+    if (extra.length > 0) {
+      throw new ValueError(
+        `Extra arguments given to atom '${atomName}': ${extra.map((e) => `'${e}'`).join(', ')} ` +
+          `(declared parameters: ${[...params].map((p) => `'${p}'`).join(', ') || 'none'})`,
+      );
+    }
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of required) out[k] = v;
+  for (const [k, v] of optionalMap) if (!(k in out)) out[k] = v;
+  const defaults: Values = {};
+  for (const [k, v] of Object.entries(optional.defaults)) if (optionalMap.has(k)) defaults[k] = v;
+  return {
+    rebind: out,
+    optionalParams: new Set(optionalMap.keys()),
+    defaults,
+    requires: unique([...required.values()].filter((s) => !injectKeys.has(s))),
+    optional: unique([...optionalMap.values()].filter((s) => !injectKeys.has(s))),
+  };
+}
+
+function unique(xs: readonly string[]): string[] {
+  return [...new Set(xs)];
+}
+
+/** Converts `provides` into symbol → index (`null` = the whole result). */
+export function toSaveAs(provides: ProvidesSpec | undefined, atomName: string): Map<string, string | number | null> {
+  const m = new Map<string, string | number | null>();
+  if (provides === undefined || provides === null) return m;
+  if (typeof provides === 'string') {
+    m.set(provides, null);
+  } else if (Array.isArray(provides)) {
+    (provides as readonly unknown[]).forEach((p, i) => {
+      if (typeof p !== 'string') throw new TypeError(`Atom provides for '${atomName}' must list names`);
+      m.set(p, i);
+    });
+  } else if (typeof provides === 'object') {
+    for (const [symbol, index] of Object.entries(provides as Record<string, unknown>)) {
+      if (typeof index !== 'string' && typeof index !== 'number') {
+        throw new TypeError(`Atom provides for '${atomName}': '${symbol}' must map to a key or an index`);
+      }
+      m.set(symbol, index);
+    }
+  } else {
+    throw new TypeError(`Atom provides '${String(provides)}' for '${atomName}' is not a name, list or map`);
+  }
+  return m;
+}
+
+/**
+ * Base of {@link Task} and {@link Retry}: the unit the engine schedules.
+ * Not constructed directly.
+ */
+export abstract class Atom {
+  /** Unique name within a compiled flow; the key of its persisted details. */
+  name: string;
+  readonly version: string;
+  /** Higher runs first among atoms that become ready in the same round. */
+  priority: number;
+  /** symbol → index into the result (`null` for the whole result). */
+  readonly saveAs: ReadonlyMap<string, string | number | null>;
+  /** Atom-local constant inputs keyed by symbol. */
+  readonly inject: Readonly<Values> | undefined;
+  /** How `execute` arguments are found. */
+  readonly executeMapping: ArgMapping;
+  /** How `revert` arguments are found. */
+  readonly revertMapping: ArgMapping;
+
+  protected constructor(options: AtomOptions, defaultName: string) {
+    const name = options.name ?? defaultName;
+    this.name = name;
+    const v = options.version ?? '1.0';
+    this.version = typeof v === 'string' ? v : v.join('.');
+    this.priority = options.priority ?? 0;
+    this.saveAs = toSaveAs(options.provides, name);
+    this.inject = options.inject;
+    const injectKeys = new Set(Object.keys(options.inject ?? {}));
+    const extra = options.extraArgs ?? false;
+    const requires = toList(options.requires);
+    const optional = optionalSpec(options.optional);
+    this.executeMapping = buildArgMapping(name, requires, optional, options.rebind, extra, injectKeys);
+    const revertRequires = options.revertRequires !== undefined ? toList(options.revertRequires) : requires;
+    const revertOptional =
+      options.revertOptional !== undefined ? optionalSpec(options.revertOptional) : optional;
+    this.revertMapping = buildArgMapping(
+      name,
+      revertRequires,
+      revertOptional,
+      options.revertRebind ?? options.rebind,
+      extra,
+      injectKeys,
+    );
+  }
+
+  /** Symbols this atom's result is published under, in declaration order. */
+  get provides(): readonly string[] {
+    return [...this.saveAs.keys()];
+  }
+
+  /** Symbols needed by `execute` or `revert` (minus injected ones). */
+  get requires(): readonly string[] {
+    return unique([...this.executeMapping.requires, ...this.revertMapping.requires]);
+  }
+
+  /** Symbols that may be missing at run time. */
+  get optional(): readonly string[] {
+    const req = new Set(this.requires);
+    return unique([...this.executeMapping.optional, ...this.revertMapping.optional]).filter((s) => !req.has(s));
+  }
+
+  /** parameter → symbol for `execute`. */
+  get rebind(): Readonly<Record<string, string>> {
+    return this.executeMapping.rebind;
+  }
+
+  /** parameter → symbol for `revert`. */
+  get revertRebind(): Readonly<Record<string, string>> {
+    return this.revertMapping.rebind;
+  }
+
+  toString(): string {
+    return `"${this.name}==${this.version}"`;
+  }
+}

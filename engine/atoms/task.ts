@@ -1,0 +1,90 @@
+/**
+ * Tasks: atoms that execute and, when something fails, revert (spec §1.4).
+ */
+import { Atom, type AtomOptions, type Values } from './atom.js';
+import type { Failure } from '../failure.js';
+
+/** What a running task can do besides returning its result. */
+export interface TaskContext {
+  /** The atom's name. */
+  readonly name: string;
+  /** The atom detail's uuid (stable across resumes of one run). */
+  readonly uuid: string;
+  /**
+   * Reports progress: `fraction` is clamped into [0, 1]; `details` (optional)
+   * is stored with it and shown by listeners.
+   */
+  updateProgress(fraction: number, details?: Values): void;
+}
+
+/** What `revert` is told about the failure it reacts to. */
+export interface RevertInfo<R = unknown> {
+  /** The execute result, or its {@link Failure} when this task itself failed. */
+  readonly result: R | Failure | undefined;
+  /** Every execute failure known to the run, by atom name. */
+  readonly flowFailures: Readonly<Record<string, Failure>>;
+}
+
+/**
+ * A unit of work with an `execute` and an optional `revert`. Subclass it, or
+ * use the {@link task} factory. Arguments arrive as one object keyed by
+ * parameter name.
+ *
+ * @example
+ * class Add extends Task<{ x: number; y: number }, number> {
+ *   constructor() { super({ name: 'add', requires: ['x', 'y'], provides: 'sum' }); }
+ *   execute({ x, y }: { x: number; y: number }) { return x + y; }
+ * }
+ */
+export abstract class Task<A extends Values = Values, R = unknown> extends Atom {
+  constructor(options: AtomOptions = {}) {
+    super(options, new.target.name);
+  }
+
+  /** Does the work; the returned value (or promise) is the task's result. */
+  abstract execute(args: A, ctx: TaskContext): R | Promise<R>;
+
+  /** Undoes the work; runs when this task or a later one failed. The default does nothing. */
+  revert(args: A, info: RevertInfo<R>, ctx: TaskContext): unknown {
+    void args;
+    void info;
+    void ctx;
+    return undefined;
+  }
+}
+
+/** Options of the {@link task} factory: atom options plus the two functions. */
+export interface TaskSpec<A extends Values, R> extends AtomOptions {
+  execute: (args: A, ctx: TaskContext) => R | Promise<R>;
+  revert?: (args: A, info: RevertInfo<R>, ctx: TaskContext) => unknown;
+}
+
+class FunctionTask<A extends Values, R> extends Task<A, R> {
+  private readonly executeFn: TaskSpec<A, R>['execute'];
+  private readonly revertFn: TaskSpec<A, R>['revert'];
+
+  constructor(spec: TaskSpec<A, R>) {
+    super({ ...spec, name: spec.name ?? (spec.execute.name || 'task') });
+    this.executeFn = spec.execute;
+    this.revertFn = spec.revert;
+  }
+
+  execute(args: A, ctx: TaskContext): R | Promise<R> {
+    return this.executeFn(args, ctx);
+  }
+
+  override revert(args: A, info: RevertInfo<R>, ctx: TaskContext): unknown {
+    return this.revertFn ? this.revertFn(args, info, ctx) : undefined;
+  }
+}
+
+/**
+ * Builds a task from functions.
+ *
+ * @example
+ * const add = task({ name: 'add', requires: ['x', 'y'], provides: 'sum',
+ *                    execute: ({ x, y }: { x: number; y: number }) => x + y });
+ */
+export function task<A extends Values = Values, R = unknown>(spec: TaskSpec<A, R>): Task<A, R> {
+  return new FunctionTask(spec);
+}

@@ -1,0 +1,281 @@
+/**
+ * The engine a user drives (spec §5): compile, prepare, validate, run (or
+ * iterate), suspend and reset one flow, against one flow detail.
+ */
+import type { Values } from '../atoms/atom.js';
+import { Task } from '../atoms/task.js';
+import { compile, type Compilation } from '../compiler/compile.js';
+import type { GNode } from '../compiler/graph.js';
+import { ExecutionFailure, InvalidState, MissingDependencies } from '../errors.js';
+import type { TaskExecutor } from '../executors/executor.js';
+import { SerialExecutor } from '../executors/serial.js';
+import { Failure } from '../failure.js';
+import { Notifier } from '../notify/notifier.js';
+import type { PersistenceBackend } from '../persistence/backend.js';
+import type { FlowDetail } from '../persistence/models.js';
+import { GAME_OVER, Machine, isTerminal, type MachineState, type RunStatistics } from '../runtime/machine.js';
+import { Runtime } from '../runtime/runtime.js';
+import {
+  EXECUTE,
+  FAILURE,
+  PENDING,
+  RESUMING,
+  RUNNING,
+  REVERTED,
+  SUCCESS,
+  SUSPENDED,
+  SUSPENDING,
+  type EngineState,
+  type FlowState,
+} from '../states.js';
+import { Storage } from '../storage/storage.js';
+
+const NO_ERROR = Symbol('no error');
+
+/** Options every engine kind understands. */
+export interface EngineOptions {
+  /** A failed execute is not resolved: no revert, no retry; the run ends FAILURE. */
+  neverResolve?: boolean;
+  /** A retry's REVERT always defers to the parent retry's decision. */
+  deferReverts?: boolean;
+  /** Keep atoms' `inject` values in memory only (default) or persist them with the run. */
+  injectTransient?: boolean;
+}
+
+/** The engine of one flow run. Obtain one with `load()`. */
+export class Engine {
+  readonly storage: Storage;
+  /** Flow, atom and progress events of this engine. */
+  readonly notifier = new Notifier();
+  readonly options: Readonly<EngineOptions & Values>;
+  /** Counters of the last run. */
+  statistics: RunStatistics & { activeForMs?: number } = { completed: 0, discardedFailures: 0 };
+  private compiled: Compilation | undefined;
+  private runtime: Runtime | undefined;
+  private prepared = false;
+  private locked = false;
+  private readonly executor: TaskExecutor;
+
+  constructor(
+    /** The flow (or single task) this engine runs. */
+    readonly flow: unknown,
+    readonly flowDetail: FlowDetail,
+    readonly backend: PersistenceBackend | undefined,
+    options: EngineOptions & Values = {},
+    executor: TaskExecutor = new SerialExecutor(),
+  ) {
+    this.options = options;
+    this.storage = new Storage(flowDetail, backend);
+    this.executor = executor;
+  }
+
+  /** The compiled execution graph (after {@link compile}). */
+  get compilation(): Compilation {
+    if (!this.compiled) throw new InvalidState('The engine has not been compiled yet');
+    return this.compiled;
+  }
+
+  /** Builds the execution graph. Idempotent. */
+  compile(): void {
+    if (this.compiled) return;
+    this.compiled = compile(this.flow);
+    this.storage.attach(this.compiled);
+  }
+
+  /**
+   * Creates missing atom details and applies atoms' `inject` (first time), and
+   * resets a flow detail that ended REVERTED (every time).
+   */
+  prepare(): void {
+    if (!this.compiled) throw new InvalidState('Can not prepare an engine which has not been compiled');
+    if (!this.prepared) {
+      this.changeFlowState(RESUMING);
+      const comp = this.compiled;
+      const details = this.storage.ensureAtoms(comp.atoms.map((n) => n.atom as NonNullable<GNode['atom']>));
+      comp.atoms.forEach((n, i) => (n.detail = details[i]));
+      const transient = this.options.injectTransient ?? true;
+      for (const n of comp.atoms) {
+        const inject = n.atom?.inject;
+        if (inject && Object.keys(inject).length > 0) this.storage.injectAtomArgs(n.name, inject, transient);
+      }
+      this.runtime = new Runtime(comp, this.storage, this.notifier, this.executor, {
+        neverResolve: this.options.neverResolve ?? false,
+        deferReverts: this.options.deferReverts ?? false,
+      });
+      this.changeFlowState(SUSPENDED);
+      this.prepared = true;
+    }
+    if (this.storage.getFlowState() === REVERTED) this.reset();
+  }
+
+  /**
+   * Checks that every required symbol of every atom (execute and revert) has a
+   * potential source; throws {@link MissingDependencies} naming them otherwise.
+   */
+  validate(): void {
+    if (!this.compiled || !this.prepared) {
+      throw new InvalidState('Can not validate an engine which has not been compiled and prepared');
+    }
+    let last: MissingDependencies | undefined;
+    let count = 0;
+    const all = new Set<string>();
+    for (const n of this.compiled.atoms) {
+      const atom = n.atom as NonNullable<GNode['atom']>;
+      for (const [method, mapping] of [
+        ['execute', atom.executeMapping],
+        ['revert', atom.revertMapping],
+      ] as const) {
+        const missing = this.storage.fetchUnsatisfiedArgs(n.name, mapping);
+        if (missing.length === 0) continue;
+        const sorted = [...new Set(missing)].sort();
+        last = new MissingDependencies(n.name, sorted, last, method);
+        count++;
+        for (const m of sorted) all.add(m);
+      }
+    }
+    if (!last) return;
+    if (this.flow instanceof Task && count === 1) throw last;
+    throw new MissingDependencies(this.flowName, [...all].sort(), last);
+  }
+
+  /** Everything back to PENDING (keeps retry histories); allowed from SUCCESS or REVERTED only. */
+  reset(): void {
+    if (!this.runtime) throw new InvalidState('Can not reset an engine which has not been compiled and prepared');
+    this.runtime.resetAtoms(this.compilation.atoms, PENDING, EXECUTE);
+    this.changeFlowState(PENDING);
+  }
+
+  /** Requests suspension: running atoms finish, nothing new starts. */
+  suspend(): void {
+    if (!this.compiled) throw new InvalidState('Can not suspend an engine which has not been compiled');
+    this.changeFlowState(SUSPENDING);
+  }
+
+  /** The name events carry for the flow (the root task's name when the root is a task). */
+  get flowName(): string {
+    const f = this.flow as { name?: unknown };
+    return typeof f === 'object' && f !== null && typeof f.name === 'string' ? f.name : this.flowDetail.name;
+  }
+
+  private changeFlowState(state: FlowState): void {
+    const [moved, old] = this.storage.changeFlowState(state);
+    if (moved && this.notifier.size > 0) {
+      this.notifier.emit({
+        type: 'flow',
+        state,
+        oldState: old,
+        flowName: this.flowName,
+        flowUuid: this.flowDetail.uuid,
+      });
+    }
+  }
+
+  private begin(): Machine {
+    this.compile();
+    this.prepare();
+    this.validate();
+    this.changeFlowState(RUNNING);
+    return new Machine(this.runtime as Runtime);
+  }
+
+  /** Records the final state and raises what the spec says a run of that outcome raises (§6.10). */
+  private finish(machine: Machine, state: MachineState): void {
+    this.statistics = { ...machine.stats };
+    if (state === FAILURE) {
+      this.changeFlowState(FAILURE);
+      Failure.reraiseIfAny(machine.failures);
+      return;
+    }
+    this.changeFlowState(state as FlowState);
+    if (state !== SUCCESS && state !== SUSPENDED) {
+      const failures = [
+        ...Object.values(this.storage.getExecuteFailures()),
+        ...Object.values(this.storage.getRevertFailures()),
+      ];
+      Failure.reraiseIfAny(failures);
+    }
+  }
+
+  /**
+   * Runs the flow to a final state: resolves on SUCCESS or SUSPENDED, rejects
+   * with the failure(s) on REVERTED or FAILURE.
+   */
+  async run(): Promise<void> {
+    if (this.locked) throw new ExecutionFailure('Engine currently locked, please try again later');
+    this.locked = true;
+    const started = performance.now();
+    try {
+      const machine = this.begin();
+      await this.executor.start();
+      let state: MachineState = RESUMING;
+      try {
+        while (!isTerminal(state)) {
+          const next = machine.work(state);
+          state = next instanceof Promise ? await next : next;
+        }
+      } catch (e) {
+        this.changeFlowState(FAILURE);
+        throw e;
+      } finally {
+        await this.executor.stop();
+      }
+      this.finish(machine, state);
+    } finally {
+      this.statistics.activeForMs = performance.now() - started;
+      this.locked = false;
+    }
+  }
+
+  /**
+   * Runs step by step, yielding each engine state before its work is done.
+   * Send `true` (`next(true)`) to request suspension; `throw(err)` records
+   * `err` as a failure (the run then ends FAILURE); `return()` suspends and
+   * runs to a stop without yielding further.
+   */
+  async *runIter(): AsyncGenerator<EngineState, void, unknown> {
+    const machine = this.begin();
+    await this.executor.start();
+    let state: MachineState = RESUMING;
+    let closed = false;
+    let error: unknown = NO_ERROR;
+    try {
+      while (!isTerminal(state)) {
+        if (!closed && state !== GAME_OVER) {
+          try {
+            const sent: unknown = yield state as EngineState;
+            if (sent) this.suspend();
+          } catch (e) {
+            machine.failures.push(Failure.fromError(e));
+            closed = true;
+          }
+        }
+        const next = machine.work(state);
+        state = next instanceof Promise ? await next : next;
+      }
+      if (!closed && state !== FAILURE) yield state as EngineState;
+    } catch (e) {
+      error = e;
+    } finally {
+      if (error === NO_ERROR && !isTerminal(state)) {
+        // The caller stopped iterating: suspend, and finish without yielding.
+        try {
+          this.suspend();
+          while (!isTerminal(state)) {
+            const next = machine.work(state);
+            state = next instanceof Promise ? await next : next;
+          }
+        } catch (e) {
+          error = e;
+        }
+      }
+      await this.executor.stop();
+      if (error !== NO_ERROR) {
+        this.changeFlowState(FAILURE);
+        // eslint-disable-next-line no-unsafe-finally
+        throw error;
+      }
+      // eslint-disable-next-line no-unsafe-finally
+      this.finish(machine, state);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Where task code runs. The serial executor runs it inline; later engines run
+ * it in a process pool or on remote workers with the same contract.
+ */
+import type { Values } from '../atoms/atom.js';
+import type { Task } from '../atoms/task.js';
+import type { Failure } from '../failure.js';
+
+/** The outcome of one execute or revert: the result, or a {@link Failure}. */
+export interface Outcome<T = unknown> {
+  readonly token: T;
+  readonly executed: boolean;
+  readonly result: unknown;
+}
+
+/** Progress reported by running task code. */
+export type ProgressCallback = (progress: number, details: Values) => void;
+
+export interface TaskExecutor {
+  /**
+   * `true` when a batch runs one atom after another at submission time (the
+   * serial engine); `false` when submissions run concurrently.
+   */
+  readonly inline: boolean;
+  start(): void | Promise<void>;
+  stop(): void | Promise<void>;
+  executeTask<T>(
+    token: T,
+    task: Task,
+    uuid: string,
+    args: Values,
+    onProgress: ProgressCallback,
+  ): Outcome<T> | Promise<Outcome<T>>;
+  revertTask<T>(
+    token: T,
+    task: Task,
+    uuid: string,
+    args: Values,
+    result: unknown,
+    flowFailures: Readonly<Record<string, Failure>>,
+    onProgress: ProgressCallback,
+  ): Outcome<T> | Promise<Outcome<T>>;
+}

@@ -1,0 +1,56 @@
+/**
+ * Atomflow's engine: tasks that execute and revert, retries, linear /
+ * unordered / graph flows, and engines that run them with TaskFlow's
+ * semantics. A library first: import it and run flows written in code.
+ *
+ * @example
+ * import { linear, task, run } from './engine/index.js';
+ * const flow = linear('hello').add(
+ *   task({ name: 'add', requires: ['x', 'y'], provides: 'sum', execute: ({ x, y }) => Number(x) + Number(y) }),
+ * );
+ * const values = await run(flow, { store: { x: 2, y: 3 } }); // { x: 2, y: 3, sum: 5 }
+ *
+ * @packageDocumentation
+ */
+export { Atom, type AtomOptions, type ProvidesSpec, type RebindSpec, type Values } from './atoms/atom.js';
+export { Task, task, type TaskContext, type TaskSpec, type RevertInfo } from './atoms/task.js';
+export {
+  Retry,
+  History,
+  Decision,
+  Times,
+  ForEach,
+  ParameterizedForEach,
+  AlwaysRevert,
+  AlwaysRevertAll,
+  type HistoryEntry,
+  type RetryRevertInfo,
+  type RetryStrategyOptions,
+} from './atoms/retry.js';
+export { Flow, type FlowItem, type Decider, type LinkMeta } from './patterns/flow.js';
+export { LinearFlow, linear } from './patterns/linear.js';
+export { UnorderedFlow, unordered } from './patterns/unordered.js';
+export { GraphFlow, TargetedGraphFlow, graph, type GraphAddOptions, type LinkOptions } from './patterns/graph.js';
+export { Depth, pickWidest } from './patterns/depth.js';
+export { compile, Compilation } from './compiler/compile.js';
+export { Engine, type EngineOptions } from './engines/engine.js';
+export { load, run, type LoadOptions, type EngineKind } from './engines/load.js';
+export { Storage, INJECTOR_NAME } from './storage/storage.js';
+export { Failure, type FailureDict } from './failure.js';
+export * from './errors.js';
+export * as states from './states.js';
+export type { AtomState, FlowState, EngineState, Intention } from './states.js';
+export { Notifier } from './notify/notifier.js';
+export type { EngineEvent, FlowEvent, AtomEvent, ProgressEvent, EventType } from './notify/events.js';
+export { CaptureListener, PrintingListener, formatEvent, formatResult } from './notify/capture.js';
+export type { PersistenceBackend } from './persistence/backend.js';
+export { MemoryBackend } from './persistence/memory.js';
+export {
+  LogBook,
+  FlowDetail,
+  AtomDetail,
+  type AtomDetailDict,
+  type FlowDetailDict,
+  type LogBookDict,
+} from './persistence/models.js';
+export type { TaskExecutor, Outcome } from './executors/executor.js';

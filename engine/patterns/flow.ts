@@ -1,0 +1,84 @@
+/**
+ * What the three patterns share (spec §2.1): a name, an optional retry, children
+ * that are tasks or nested flows, and the links between them.
+ */
+import type { Atom } from '../atoms/atom.js';
+import type { Retry } from '../atoms/retry.js';
+import type { Task } from '../atoms/task.js';
+import type { Depth } from './depth.js';
+
+/** Anything a flow can hold. */
+export type FlowItem = Task | Flow;
+
+/** A decider on a graph link: given the results of the link's source atoms, run the target or not. */
+export type Decider = (history: Readonly<Record<string, unknown>>) => unknown;
+
+/** Metadata of a link between two children. */
+export interface LinkMeta {
+  /** Order imposed by the pattern (linear flows). */
+  invariant?: true;
+  /** Made by `link()`. */
+  manual?: true;
+  /** Symbols that caused an inferred link. */
+  reasons?: Set<string>;
+  decider?: Decider;
+  deciderDepth?: Depth;
+}
+
+export type PatternKind = 'linear' | 'unordered' | 'graph';
+
+/** Base of {@link LinearFlow}, {@link UnorderedFlow} and {@link GraphFlow}. */
+export abstract class Flow {
+  abstract readonly kind: PatternKind;
+  readonly name: string;
+  readonly retry: Retry | undefined;
+
+  protected constructor(name: string, retry?: Retry) {
+    this.name = String(name);
+    if (retry && !retry.name) retry.name = `${this.name}_retry`;
+    this.retry = retry;
+  }
+
+  /** Children in iteration order. */
+  abstract children(): readonly FlowItem[];
+
+  /** Links `[from, to, meta]` between children. */
+  abstract links(): readonly (readonly [FlowItem, FlowItem, LinkMeta])[];
+
+  /** Symbols this flow needs from outside. */
+  abstract get requires(): readonly string[];
+
+  get length(): number {
+    return this.children().length;
+  }
+
+  [Symbol.iterator](): Iterator<FlowItem> {
+    return this.children()[Symbol.iterator]();
+  }
+
+  /** Children with their (empty) node metadata. */
+  iterNodes(): (readonly [FlowItem, Record<string, never>])[] {
+    return this.children().map((c) => [c, {}] as const);
+  }
+
+  /** Symbols published by the retry or by any child. */
+  get provides(): readonly string[] {
+    const out = new Set<string>(this.retry?.provides ?? []);
+    for (const c of this.children()) for (const p of c.provides) out.add(p);
+    return [...out];
+  }
+
+  toString(): string {
+    return `"${this.kind}_flow.Flow: ${this.name}(len=${this.length})"`;
+  }
+}
+
+/** Whether a value is a flow (as opposed to an atom). */
+export function isFlow(x: unknown): x is Flow {
+  return x instanceof Flow;
+}
+
+/** Items and atoms share one namespace of names. */
+export function itemName(x: FlowItem | Atom): string {
+  return x.name;
+}

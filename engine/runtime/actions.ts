@@ -1,0 +1,175 @@
+/**
+ * How each atom kind is scheduled and completed, and how its state changes are
+ * saved and announced (spec §6.5, §6.7).
+ */
+import type { Values } from '../atoms/atom.js';
+import type { Decision, Retry } from '../atoms/retry.js';
+import type { Task } from '../atoms/task.js';
+import type { GNode } from '../compiler/graph.js';
+import { ExecutionFailure } from '../errors.js';
+import type { Outcome } from '../executors/executor.js';
+import { settle } from '../executors/serial.js';
+import { Failure } from '../failure.js';
+import type { AtomDetail } from '../persistence/models.js';
+import {
+  EXECUTE,
+  FAILURE,
+  REVERT,
+  REVERTED,
+  REVERTING,
+  REVERT_FAILURE,
+  RETRY,
+  RETRYING,
+  RUNNING,
+  SUCCESS,
+  type AtomState,
+} from '../states.js';
+import type { Runtime } from './runtime.js';
+
+/** Marks a state change that carries no result (an explicit `undefined` result is a result). */
+export const NO_RESULT: unique symbol = Symbol('no result');
+
+function savesResult(state: AtomState): boolean {
+  return state === SUCCESS || state === FAILURE || state === REVERTED || state === REVERT_FAILURE;
+}
+
+export class Actions {
+  constructor(private readonly rt: Runtime) {}
+
+  /** Changes a task's state, saving the result and progress first, then notifying. */
+  changeTaskState(node: GNode, state: AtomState, progress: number | undefined, result: unknown): void {
+    const { storage, notifier } = this.rt;
+    const ad = node.detail as AtomDetail;
+    const old = ad.state;
+    const saves = savesResult(state);
+    if (!saves && state === old && progress !== undefined) {
+      const p = ad.meta.progress;
+      if ((typeof p === 'number' ? p : 0) === progress) return;
+    }
+    if (saves) storage.saveDetail(ad, result === NO_RESULT ? undefined : result, state);
+    else storage.setState(ad, state);
+    if (progress !== undefined) storage.setProgress(ad, progress);
+    if (notifier.size === 0) return;
+    if (result === NO_RESULT) {
+      notifier.emit({ type: 'atom', kind: 'task', name: ad.name, uuid: ad.uuid, state, oldState: old, hasResult: false });
+    } else {
+      notifier.emit({ type: 'atom', kind: 'task', name: ad.name, uuid: ad.uuid, state, oldState: old, hasResult: true, result });
+    }
+    if (progress !== undefined) notifier.emit({ type: 'progress', name: ad.name, uuid: ad.uuid, progress });
+  }
+
+  /** Changes a retry's state; a reverted retry's history is emptied. */
+  changeRetryState(node: GNode, state: AtomState, result: unknown): void {
+    const { storage, notifier } = this.rt;
+    const ad = node.detail as AtomDetail;
+    const old = ad.state;
+    if (savesResult(state)) {
+      storage.saveDetail(ad, result === NO_RESULT ? undefined : result, state);
+      if (state === REVERTED) storage.cleanupRetryHistory(ad.name, state);
+    } else {
+      if (state === old) return;
+      storage.setState(ad, state);
+    }
+    if (notifier.size === 0) return;
+    if (result === NO_RESULT) {
+      notifier.emit({ type: 'atom', kind: 'retry', name: ad.name, uuid: ad.uuid, state, oldState: old, hasResult: false });
+    } else {
+      notifier.emit({ type: 'atom', kind: 'retry', name: ad.name, uuid: ad.uuid, state, oldState: old, hasResult: true, result });
+    }
+  }
+
+  private progressCallback(ad: AtomDetail): (p: number, details: Values) => void {
+    const { storage, notifier } = this.rt;
+    return (progress, details) => {
+      storage.setProgress(ad, progress, details);
+      if (notifier.size === 0) return;
+      if (Object.keys(details).length > 0) {
+        notifier.emit({ type: 'progress', name: ad.name, uuid: ad.uuid, progress, details });
+      } else {
+        notifier.emit({ type: 'progress', name: ad.name, uuid: ad.uuid, progress });
+      }
+    };
+  }
+
+  /** Starts the atom's next piece of work according to its intention. */
+  schedule(node: GNode): Outcome<GNode> | Promise<Outcome<GNode>> {
+    const ad = node.detail as AtomDetail;
+    if (node.kind === 'task') {
+      if (ad.intention === EXECUTE) return this.executeTask(node, ad);
+      if (ad.intention === REVERT) return this.revertTask(node, ad);
+      throw new ExecutionFailure(`Unknown how to schedule task '${ad.name}' with intention ${ad.intention}`);
+    }
+    if (ad.intention === EXECUTE) return this.executeRetry(node, ad);
+    if (ad.intention === REVERT) return this.revertRetry(node, ad);
+    if (ad.intention === RETRY) {
+      this.changeRetryState(node, RETRYING, NO_RESULT);
+      this.rt.retrySubflow(node);
+      return this.executeRetry(node, ad);
+    }
+    throw new ExecutionFailure(`Unknown how to schedule retry '${ad.name}' with intention ${ad.intention}`);
+  }
+
+  private executeTask(node: GNode, ad: AtomDetail): Outcome<GNode> | Promise<Outcome<GNode>> {
+    this.changeTaskState(node, RUNNING, 0, NO_RESULT);
+    const task = node.atom as Task;
+    const args = this.rt.storage.mappedArgs(task.executeMapping, node, ad);
+    return this.rt.executor.executeTask(node, task, ad.uuid, args, this.progressCallback(ad));
+  }
+
+  private revertTask(node: GNode, ad: AtomDetail): Outcome<GNode> | Promise<Outcome<GNode>> {
+    this.changeTaskState(node, REVERTING, 0, NO_RESULT);
+    const task = node.atom as Task;
+    const { storage } = this.rt;
+    const args = storage.mappedArgs(task.revertMapping, node, ad);
+    const result = storage.resultOf(ad);
+    const failures = storage.getFailures();
+    return this.rt.executor.revertTask(node, task, ad.uuid, args, result, failures, this.progressCallback(ad));
+  }
+
+  private retryArgs(node: GNode, ad: AtomDetail, revert: boolean): Values {
+    const retry = node.atom as Retry;
+    return this.rt.storage.mappedArgs(revert ? retry.revertMapping : retry.executeMapping, node, ad);
+  }
+
+  private executeRetry(node: GNode, ad: AtomDetail): Outcome<GNode> | Promise<Outcome<GNode>> {
+    this.changeRetryState(node, RUNNING, NO_RESULT);
+    const retry = node.atom as Retry;
+    const args = this.retryArgs(node, ad, false);
+    const history = this.rt.storage.historyOf(ad);
+    return settle(node, true, () => retry.execute(history, args));
+  }
+
+  private revertRetry(node: GNode, ad: AtomDetail): Outcome<GNode> | Promise<Outcome<GNode>> {
+    this.changeRetryState(node, REVERTING, NO_RESULT);
+    const retry = node.atom as Retry;
+    const args = this.retryArgs(node, ad, true);
+    const history = this.rt.storage.historyOf(ad);
+    const flowFailures = this.rt.storage.getFailures();
+    return settle(node, false, () => retry.revert(history, args, { flowFailures }));
+  }
+
+  /** Records the outcome of an execute or revert. */
+  complete(outcome: Outcome<GNode>): void {
+    const node = outcome.token;
+    const failed = outcome.result instanceof Failure;
+    if (node.kind === 'task') {
+      if (outcome.executed) {
+        if (failed) this.changeTaskState(node, FAILURE, undefined, outcome.result);
+        else this.changeTaskState(node, SUCCESS, 1, outcome.result);
+      } else if (failed) this.changeTaskState(node, REVERT_FAILURE, undefined, outcome.result);
+      else this.changeTaskState(node, REVERTED, 1, outcome.result);
+    } else if (outcome.executed) {
+      this.changeRetryState(node, failed ? FAILURE : SUCCESS, outcome.result);
+    } else {
+      this.changeRetryState(node, failed ? REVERT_FAILURE : REVERTED, outcome.result);
+    }
+  }
+
+  /** Records a failure under a retry and asks the retry what to do. */
+  onFailure(retryNode: GNode, failedNode: GNode, failure: Failure): Decision {
+    const ad = retryNode.detail as AtomDetail;
+    this.rt.storage.saveRetryFailure(ad.name, failedNode.name, failure);
+    const args = this.retryArgs(retryNode, ad, false);
+    return (retryNode.atom as Retry).onFailure(this.rt.storage.historyOf(ad), args);
+  }
+}

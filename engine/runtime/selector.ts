@@ -1,0 +1,170 @@
+/**
+ * Which atoms are ready to execute or to revert (spec §6.3).
+ *
+ * Readiness is defined over *transitive* predecessors (successors for revert).
+ * The engine keeps an invariant that makes the direct ones enough: an atom is
+ * only settled after its predecessors were, and failure resolution and resets
+ * always act on an atom together with all its successors. Bookkeeping nodes
+ * (flow starts and ends) are looked through, with a memo per node that stays
+ * valid until some atom becomes unsettled again (the storage epochs). That is
+ * what keeps a run linear in the number of atoms, where TaskFlow re-walks all
+ * ancestors for every candidate.
+ */
+import type { GNode } from '../compiler/graph.js';
+import type { AtomDetail } from '../persistence/models.js';
+import {
+  EXECUTE,
+  FAILURE,
+  IGNORE,
+  PENDING,
+  REVERT,
+  REVERTED,
+  RETRY,
+  RETRYING,
+  SUCCESS,
+} from '../states.js';
+import type { Runtime } from './runtime.js';
+
+function settled(ad: AtomDetail): boolean {
+  const s = ad.state;
+  const i = ad.intention;
+  return (s === SUCCESS || s === IGNORE) && (i === EXECUTE || i === IGNORE);
+}
+
+function clear(ad: AtomDetail): boolean {
+  const s = ad.state;
+  return s === PENDING || s === REVERTED || s === IGNORE;
+}
+
+export class Selector {
+  constructor(private readonly rt: Runtime) {}
+
+  /** Every predecessor (looking through bookkeeping nodes) is settled. */
+  private predsSettled(node: GNode): boolean {
+    const preds = node.pred;
+    for (let i = 0; i < preds.length; i++) {
+      const p = preds[i] as GNode;
+      if (p.noop ? !this.noopSettled(p) : !settled(p.detail as AtomDetail)) return false;
+    }
+    return true;
+  }
+
+  private noopSettled(node: GNode): boolean {
+    const epoch = this.rt.storage.executeEpoch;
+    let i = node.cursorEpoch === epoch ? node.cursor : 0;
+    const preds = node.pred;
+    for (; i < preds.length; i++) {
+      const p = preds[i] as GNode;
+      if (p.noop ? !this.noopSettled(p) : !settled(p.detail as AtomDetail)) break;
+    }
+    node.cursor = i;
+    node.cursorEpoch = epoch;
+    return i === preds.length;
+  }
+
+  /** Every successor (looking through bookkeeping nodes) is pending, reverted or ignored. */
+  private succsClear(node: GNode): boolean {
+    const succs = node.succ;
+    for (let i = 0; i < succs.length; i++) {
+      const s = succs[i] as GNode;
+      if (s.noop ? !this.noopClear(s) : !clear(s.detail as AtomDetail)) return false;
+    }
+    return true;
+  }
+
+  private noopClear(node: GNode): boolean {
+    const epoch = this.rt.storage.revertEpoch;
+    let i = node.rcursorEpoch === epoch ? node.rcursor : 0;
+    const succs = node.succ;
+    for (; i < succs.length; i++) {
+      const s = succs[i] as GNode;
+      if (s.noop ? !this.noopClear(s) : !clear(s.detail as AtomDetail)) break;
+    }
+    node.rcursor = i;
+    node.rcursorEpoch = epoch;
+    return i === succs.length;
+  }
+
+  /** Ready to execute: it may move to RUNNING, its intention is EXECUTE, everything before it is settled. */
+  readyToExecute(node: GNode): boolean {
+    const ad = node.detail as AtomDetail;
+    const s = ad.state;
+    if (!(s === PENDING || (s === RETRYING && node.kind === 'retry'))) return false;
+    if (ad.intention !== EXECUTE) return false;
+    return this.predsSettled(node);
+  }
+
+  /** Ready to revert: it may move to REVERTING, its intention is REVERT or RETRY, everything after it is clear. */
+  readyToRevert(node: GNode): boolean {
+    const ad = node.detail as AtomDetail;
+    const s = ad.state;
+    if (s !== SUCCESS && s !== FAILURE) return false;
+    if (ad.intention !== REVERT && ad.intention !== RETRY) return false;
+    return this.succsClear(node);
+  }
+
+  /**
+   * Atoms that may run after `node` succeeded, breadth-first, with deciders
+   * applied as each candidate is reached (an ignored atom lets the same scan
+   * go on past it).
+   */
+  nextAfterSuccess(node: GNode, out: GNode[], decide: (n: GNode) => boolean): void {
+    const stamp = this.rt.nextStamp();
+    const queue: GNode[] = node.succ.slice();
+    for (let q = 0; q < queue.length; q++) {
+      const n = queue[q] as GNode;
+      if (n.mark === stamp) continue;
+      n.mark = stamp;
+      if (n.noop) {
+        if (this.noopSettled(n)) for (const s of n.succ) queue.push(s);
+        continue;
+      }
+      const ad = n.detail as AtomDetail;
+      if (settled(ad)) {
+        for (const s of n.succ) queue.push(s);
+        continue;
+      }
+      if (!this.readyToExecute(n)) continue;
+      if (decide(n)) out.push(n);
+      else for (const s of n.succ) queue.push(s);
+    }
+  }
+
+  /** Atoms that may be reverted after `node` was: its predecessors, not passing through retries. */
+  nextAfterRevert(node: GNode, out: GNode[]): void {
+    const stamp = this.rt.nextStamp();
+    const queue: GNode[] = node.pred.slice();
+    for (let q = 0; q < queue.length; q++) {
+      const n = queue[q] as GNode;
+      if (n.mark === stamp) continue;
+      n.mark = stamp;
+      if (n.noop) {
+        if (this.noopClear(n)) for (const p of n.pred) queue.push(p);
+        continue;
+      }
+      if (this.readyToRevert(n)) {
+        out.push(n);
+        continue;
+      }
+      if (n.kind === 'retry') continue;
+      if (clear(n.detail as AtomDetail)) for (const p of n.pred) queue.push(p);
+    }
+  }
+
+  /** Every atom ready to revert, in graph order. */
+  allReadyToRevert(out: GNode[]): void {
+    for (const n of this.rt.compilation.atoms) if (this.readyToRevert(n)) out.push(n);
+  }
+
+  /** Every atom ready to execute (deciders applied in graph order) then every atom ready to revert. */
+  allReady(out: GNode[], decide: ((n: GNode) => boolean) | undefined): void {
+    const seen = new Set<GNode>();
+    for (const n of this.rt.compilation.atoms) {
+      if (this.readyToExecute(n) && (!decide || decide(n))) {
+        out.push(n);
+        seen.add(n);
+      }
+    }
+    for (const n of this.rt.compilation.atoms) if (!seen.has(n) && this.readyToRevert(n)) out.push(n);
+  }
+}

@@ -1,0 +1,693 @@
+/**
+ * The engine's view of one run's persisted state (spec §8): atom details,
+ * results and failures, injected values and symbol lookup with scoping.
+ * Writes go through to the persistence backend, when there is one, before the
+ * call returns.
+ */
+import type { Atom, ArgMapping, Values } from '../atoms/atom.js';
+import { History } from '../atoms/retry.js';
+import { Retry } from '../atoms/retry.js';
+import type { Compilation } from '../compiler/compile.js';
+import type { GNode } from '../compiler/graph.js';
+import { DisallowedAccess, Duplicate, NotFound, StorageFailure, ValueError } from '../errors.js';
+import { Failure } from '../failure.js';
+import type { PersistenceBackend } from '../persistence/backend.js';
+import { AtomDetail, FlowDetail } from '../persistence/models.js';
+import {
+  EXECUTE,
+  FAILURE,
+  IGNORE,
+  PENDING,
+  REVERT,
+  REVERTED,
+  REVERTING,
+  REVERT_FAILURE,
+  SUCCESS,
+  checkFlowTransition,
+  type AtomState,
+  type FlowState,
+  type Intention,
+} from '../states.js';
+
+/** Name of the detail that holds flow-level persistent injected values. */
+export const INJECTOR_NAME = '_atomflow_injector';
+const TRANSIENT = 0;
+const INJECTOR = 1;
+const ATOM = 2;
+
+interface Provider {
+  readonly name: string;
+  readonly index: string | number | null;
+  readonly kind: typeof TRANSIENT | typeof INJECTOR | typeof ATOM;
+}
+
+interface Located {
+  readonly provider: Provider;
+  readonly level: number;
+  readonly order: number;
+}
+
+const EXECUTE_STATES_WITH_RESULTS = new Set<AtomState>([SUCCESS, FAILURE, REVERTING]);
+const REVERT_STATES_WITH_RESULTS = new Set<AtomState>([REVERTED, REVERT_FAILURE, REVERTING]);
+
+function extract(container: unknown, index: string | number | null): { ok: true; value: unknown } | { ok: false } {
+  if (index === null) return { ok: true, value: container };
+  if (container === null || container === undefined || typeof container !== 'object') return { ok: false };
+  if (Array.isArray(container)) {
+    if (typeof index !== 'number' || index < 0 || index >= container.length) return { ok: false };
+    return { ok: true, value: container[index] as unknown };
+  }
+  if (container instanceof Map) {
+    return container.has(index) ? { ok: true, value: container.get(index) as unknown } : { ok: false };
+  }
+  if (!Object.prototype.hasOwnProperty.call(container, index)) return { ok: false };
+  return { ok: true, value: (container as Record<string | number, unknown>)[index] };
+}
+
+/** Per-run storage of atom details, results, failures and injected values. */
+export class Storage {
+  readonly flowDetail: FlowDetail;
+  private readonly backend: PersistenceBackend | undefined;
+  private compilation: Compilation | undefined;
+  private readonly reverse = new Map<string, Provider[]>();
+  private readonly mappings = new Map<string, Map<string, string | number | null>>();
+  private transients: Values = {};
+  private readonly injectedArgs = new Map<string, Values>();
+  private readonly failures = new Map<string, { EXECUTE?: Failure; REVERT?: Failure }>();
+  private readonly lookupCache = new Map<GNode, Map<string, readonly Located[]>>();
+  /**
+   * Increments whenever an atom stops being "settled" for execution (leaves
+   * SUCCESS/IGNORE or gets a revert/retry intention): the runtime's readiness
+   * memos are valid only within one epoch.
+   */
+  executeEpoch = 0;
+  /** Same for revert readiness: increments when an atom leaves PENDING/REVERTED/IGNORE. */
+  revertEpoch = 0;
+
+  constructor(flowDetail: FlowDetail, backend?: PersistenceBackend) {
+    this.flowDetail = flowDetail;
+    this.backend = backend;
+    for (const ad of flowDetail) {
+      const cache: { EXECUTE?: Failure; REVERT?: Failure } = {};
+      if (ad.failure) cache.EXECUTE = ad.failure;
+      if (ad.revertFailure) cache.REVERT = ad.revertFailure;
+      this.failures.set(ad.name, cache);
+    }
+    const injector = flowDetail.atoms.get(INJECTOR_NAME);
+    if (injector) {
+      const names = Object.keys((injector.results as Values | undefined) ?? {});
+      this.setResultMapping(INJECTOR_NAME, INJECTOR, new Map(names.map((n) => [n, n])));
+    }
+  }
+
+  /** Gives storage the compiled flow so that lookups can be scoped. */
+  attach(compilation: Compilation): void {
+    this.compilation = compilation;
+    this.lookupCache.clear();
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  private persistAtom(ad: AtomDetail): void {
+    if (!this.backend) return;
+    try {
+      this.backend.updateAtomDetail(this.flowDetail.uuid, ad);
+    } catch (e) {
+      throw e instanceof StorageFailure ? e : new StorageFailure(`Failed saving atom detail '${ad.name}'`, { cause: e });
+    }
+  }
+
+  private persistFlow(atoms?: readonly AtomDetail[]): void {
+    if (!this.backend) return;
+    try {
+      this.backend.updateFlowDetail(this.flowDetail, atoms);
+    } catch (e) {
+      throw e instanceof StorageFailure
+        ? e
+        : new StorageFailure(`Failed saving flow detail '${this.flowDetail.name}'`, { cause: e });
+    }
+  }
+
+  /**
+   * Makes sure every atom has a detail (created `PENDING`), in one write, and
+   * registers what each provides. Returns the details in the given order.
+   */
+  ensureAtoms(atoms: readonly Atom[]): AtomDetail[] {
+    const out: AtomDetail[] = [];
+    const created: AtomDetail[] = [];
+    for (const atom of atoms) {
+      const kind = atom instanceof Retry ? 'retry' : 'task';
+      if (!atom.name) throw new ValueError(`${kind === 'retry' ? 'Retry' : 'Task'} name must be non-empty`);
+      let ad = this.flowDetail.atoms.get(atom.name);
+      if (ad) {
+        if (ad.kind !== kind) {
+          throw new Duplicate(`Atom detail '${atom.name}' already exists in flow detail '${this.flowDetail.name}'`);
+        }
+      } else {
+        ad = new AtomDetail(atom.name, kind);
+        ad.version = atom.version;
+        created.push(ad);
+        this.flowDetail.add(ad);
+        this.failures.set(ad.name, {});
+      }
+      this.setResultMapping(atom.name, ATOM, atom.saveAs);
+      out.push(ad);
+    }
+    if (created.length > 0) {
+      try {
+        this.persistFlow(created);
+      } catch (e) {
+        for (const ad of created) this.flowDetail.atoms.delete(ad.name);
+        throw e;
+      }
+    }
+    this.lookupCache.clear();
+    return out;
+  }
+
+  /** One atom, as {@link ensureAtoms}. */
+  ensureAtom(atom: Atom): AtomDetail {
+    return this.ensureAtoms([atom])[0] as AtomDetail;
+  }
+
+  private setResultMapping(
+    providerName: string,
+    kind: Provider['kind'],
+    mapping: ReadonlyMap<string, string | number | null>,
+  ): void {
+    let own = this.mappings.get(providerName);
+    if (!own) {
+      own = new Map();
+      this.mappings.set(providerName, own);
+    }
+    for (const [k, v] of mapping) own.set(k, v);
+    for (const [name, index] of own) {
+      let entries = this.reverse.get(name);
+      if (!entries) {
+        entries = [];
+        this.reverse.set(name, entries);
+      }
+      if (!entries.some((p) => p.name === providerName && p.index === index)) {
+        entries.push({ name: providerName, index, kind });
+      }
+    }
+  }
+
+  detail(name: string): AtomDetail {
+    const ad = this.flowDetail.atoms.get(name);
+    if (!ad) throw new NotFound(`Unknown atom name '${name}'`);
+    return ad;
+  }
+
+  /** Sets an atom's state (no result); returns the old state. */
+  setAtomState(name: string, state: AtomState): void {
+    this.setState(this.detail(name), state);
+  }
+
+  /** Fast path used by the runtime with the detail in hand. */
+  setState(ad: AtomDetail, state: AtomState): void {
+    const old = ad.state;
+    if (old === state) return;
+    this.trackEpochs(old, state, ad.intention, ad.intention);
+    ad.state = state;
+    this.persistAtom(ad);
+  }
+
+  setAtomIntention(name: string, intention: Intention): void {
+    this.setIntention(this.detail(name), intention);
+  }
+
+  setIntention(ad: AtomDetail, intention: Intention): void {
+    if (ad.intention === intention) return;
+    this.trackEpochs(ad.state, ad.state, ad.intention, intention);
+    ad.intention = intention;
+    this.persistAtom(ad);
+  }
+
+  private trackEpochs(oldState: AtomState, newState: AtomState, oldInt: Intention, newInt: Intention): void {
+    const settledBefore = (oldState === SUCCESS || oldState === IGNORE) && (oldInt === EXECUTE || oldInt === IGNORE);
+    const settledAfter = (newState === SUCCESS || newState === IGNORE) && (newInt === EXECUTE || newInt === IGNORE);
+    if (settledBefore && !settledAfter) this.executeEpoch++;
+    const clearBefore = oldState === PENDING || oldState === REVERTED || oldState === IGNORE;
+    const clearAfter = newState === PENDING || newState === REVERTED || newState === IGNORE;
+    if (clearBefore && !clearAfter) this.revertEpoch++;
+  }
+
+  /** Saves an outcome (spec §8.2): a result for SUCCESS/REVERTED, a {@link Failure} for the failure states. */
+  save(name: string, result: unknown, state: AtomState = SUCCESS): void {
+    this.saveDetail(this.detail(name), result, state);
+  }
+
+  saveDetail(ad: AtomDetail, result: unknown, state: AtomState): void {
+    this.trackEpochs(ad.state, state, ad.intention, ad.intention);
+    ad.put(state, result);
+    this.persistAtom(ad);
+    if ((state === FAILURE || state === REVERT_FAILURE) && result instanceof Failure) {
+      if (ad.intention === EXECUTE || ad.intention === REVERT) {
+        const cache = this.failures.get(ad.name) ?? {};
+        cache[ad.intention] = result;
+        this.failures.set(ad.name, cache);
+      }
+    }
+  }
+
+  /** Records a failure seen under a retry, in the retry's latest history entry. */
+  saveRetryFailure(retryName: string, atomName: string, failure: Failure): void {
+    const ad = this.detail(retryName);
+    if (ad.kind !== 'retry') throw new NotFound(`Atom '${retryName}' is not a retry`);
+    const last = ad.history.at(-1);
+    if (!last) throw new StorageFailure(`Retry '${retryName}' has no history to record a failure in`);
+    if (!(atomName in last[1])) {
+      last[1][atomName] = failure;
+      this.persistAtom(ad);
+    }
+  }
+
+  /** Empties a retry's history (done after it was reverted). */
+  cleanupRetryHistory(retryName: string, state: AtomState): void {
+    const ad = this.detail(retryName);
+    ad.results = [];
+    ad.state = state;
+    this.persistAtom(ad);
+  }
+
+  /** Progress (spec §8.6): `details` undefined → progress only; `{}` → clears the details. */
+  setTaskProgress(name: string, progress: number, details?: Values): void {
+    this.setProgress(this.detail(name), progress, details);
+  }
+
+  setProgress(ad: AtomDetail, progress: number, details?: Values): void {
+    const meta = ad.meta;
+    let changed = meta.progress !== progress;
+    meta.progress = progress;
+    if (details !== undefined) {
+      const next = Object.keys(details).length > 0 ? { atProgress: progress, details: { ...details } } : null;
+      if (next !== null || meta.progressDetails !== null) changed = true;
+      meta.progressDetails = next;
+    }
+    if (changed) this.persistAtom(ad);
+  }
+
+  updateAtomMetadata(name: string, update: Values): void {
+    const ad = this.detail(name);
+    Object.assign(ad.meta, update);
+    this.persistAtom(ad);
+  }
+
+  updateFlowMetadata(update: Values): void {
+    Object.assign(this.flowDetail.meta, update);
+    this.persistFlow();
+  }
+
+  setFlowState(state: FlowState): void {
+    this.flowDetail.state = state;
+    this.persistFlow();
+  }
+
+  /** Applies a flow transition if the table allows it: `[moved, oldState]`. */
+  changeFlowState(state: FlowState): [boolean, FlowState] {
+    const old = this.getFlowState();
+    if (!checkFlowTransition(old, state)) return [false, old];
+    this.setFlowState(state);
+    return [true, old];
+  }
+
+  /** Resets a detail completely (results, failures, cached failures). */
+  reset(name: string, state: AtomState = PENDING): void {
+    if (name === INJECTOR_NAME) return;
+    const ad = this.detail(name);
+    this.trackEpochs(ad.state, state, ad.intention, EXECUTE);
+    ad.reset(state);
+    this.failures.set(name, {});
+    this.persistAtom(ad);
+  }
+
+  /** Flow-level values: persistent ones survive a resume; transient ones live in this object only. */
+  inject(pairs: Readonly<Values>, transient = false): void {
+    const names = Object.keys(pairs);
+    if (transient) {
+      this.transients = { ...this.transients, ...pairs };
+      this.setResultMapping('', TRANSIENT, new Map(Object.keys(this.transients).map((n) => [n, n])));
+    } else {
+      let ad = this.flowDetail.atoms.get(INJECTOR_NAME);
+      if (!ad) {
+        ad = new AtomDetail(INJECTOR_NAME, 'task');
+        ad.state = SUCCESS;
+        ad.results = { ...pairs };
+        this.flowDetail.add(ad);
+        this.failures.set(INJECTOR_NAME, {});
+        this.persistFlow([ad]);
+      } else {
+        ad.results = { ...((ad.results as Values | undefined) ?? {}), ...pairs };
+        this.persistAtom(ad);
+      }
+      this.setResultMapping(
+        INJECTOR_NAME,
+        INJECTOR,
+        new Map(Object.keys(ad.results as Values).map((n) => [n, n])),
+      );
+    }
+    void names;
+    this.lookupCache.clear();
+  }
+
+  /** Atom-scoped values: they beat every other source for that atom (transient before persistent). */
+  injectAtomArgs(atomName: string, pairs: Readonly<Values>, transient = true): void {
+    const ad = this.detail(atomName);
+    if (transient) {
+      this.injectedArgs.set(atomName, { ...(this.injectedArgs.get(atomName) ?? {}), ...pairs });
+    } else {
+      ad.meta.injected = { ...((ad.meta.injected as Values | undefined) ?? {}), ...pairs };
+      this.persistAtom(ad);
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  getAtomState(name: string): AtomState {
+    return this.detail(name).state;
+  }
+
+  getAtomIntention(name: string): Intention {
+    return this.detail(name).intention;
+  }
+
+  getAtomUuid(name: string): string {
+    return this.detail(name).uuid;
+  }
+
+  /** `{ name: [state, intention] }` for the given atoms. */
+  getAtomsStates(names: Iterable<string>): Record<string, [AtomState, Intention]> {
+    const out: Record<string, [AtomState, Intention]> = {};
+    for (const n of names) {
+      const ad = this.detail(n);
+      out[n] = [ad.state, ad.intention];
+    }
+    return out;
+  }
+
+  getFlowState(): FlowState {
+    return this.flowDetail.state ?? PENDING;
+  }
+
+  private cachedFailure(ad: AtomDetail, failure: Failure, key: 'EXECUTE' | 'REVERT'): Failure {
+    const cached = this.failures.get(ad.name)?.[key];
+    return cached && failure.matches(cached) ? cached : failure;
+  }
+
+  /** The execute outcome of a detail; throws {@link DisallowedAccess} when it is not readable. */
+  resultOf(ad: AtomDetail): unknown {
+    if (ad.failure) return this.cachedFailure(ad, ad.failure, 'EXECUTE');
+    if (!EXECUTE_STATES_WITH_RESULTS.has(ad.state)) {
+      throw new DisallowedAccess(
+        ad.state === IGNORE
+          ? `Result for atom '${ad.name}' is not accessible: the atom was ignored`
+          : `Result for atom '${ad.name}' is not known/accessible due to it being in ${ad.state} state`,
+        ad.state,
+      );
+    }
+    if (ad.kind === 'retry') return ad.history.at(-1)?.[0];
+    return ad.results;
+  }
+
+  /** The execute result, or the stored {@link Failure}; `NotFound` when there is none. */
+  get(name: string): unknown {
+    return this.resultOf(this.detail(name));
+  }
+
+  /** Same as {@link get}. */
+  getExecuteResult(name: string): unknown {
+    return this.get(name);
+  }
+
+  /** The revert result, or the revert {@link Failure}; `NotFound` when there is none. */
+  getRevertResult(name: string): unknown {
+    const ad = this.detail(name);
+    if (ad.revertFailure) return this.cachedFailure(ad, ad.revertFailure, 'REVERT');
+    if (!REVERT_STATES_WITH_RESULTS.has(ad.state)) {
+      throw new DisallowedAccess(
+        `Revert result for atom '${name}' is not known/accessible due to it being in ${ad.state} state`,
+        ad.state,
+      );
+    }
+    return ad.revertResults;
+  }
+
+  /** Execute failures by atom name (including atoms no longer in the flow). */
+  getExecuteFailures(): Record<string, Failure> {
+    const out: Record<string, Failure> = {};
+    for (const [name, c] of this.failures) if (c.EXECUTE) out[name] = c.EXECUTE;
+    return out;
+  }
+
+  /** Same as {@link getExecuteFailures}. */
+  getFailures(): Record<string, Failure> {
+    return this.getExecuteFailures();
+  }
+
+  getRevertFailures(): Record<string, Failure> {
+    const out: Record<string, Failure> = {};
+    for (const [name, c] of this.failures) if (c.REVERT) out[name] = c.REVERT;
+    return out;
+  }
+
+  hasFailures(): boolean {
+    for (const c of this.failures.values()) if (c.EXECUTE || c.REVERT) return true;
+    return false;
+  }
+
+  getRetryHistory(name: string): History {
+    const ad = this.detail(name);
+    if (ad.kind !== 'retry') throw new NotFound(`Atom '${name}' is not a retry`);
+    return this.historyOf(ad);
+  }
+
+  historyOf(ad: AtomDetail): History {
+    const failure = ad.failure ? this.cachedFailure(ad, ad.failure, 'EXECUTE') : undefined;
+    return new History(ad.history, failure);
+  }
+
+  /** `[retryName, History]` for every retry. */
+  getRetryHistories(): [string, History][] {
+    const out: [string, History][] = [];
+    for (const ad of this.flowDetail) if (ad.kind === 'retry') out.push([ad.name, this.historyOf(ad)]);
+    return out;
+  }
+
+  getTaskProgress(name: string): number {
+    const p = this.detail(name).meta.progress;
+    return typeof p === 'number' ? p : 0;
+  }
+
+  getTaskProgressDetails(name: string): { atProgress: number; details: Values } | null {
+    const d = this.detail(name).meta.progressDetails;
+    return (d as { atProgress: number; details: Values } | undefined) ?? null;
+  }
+
+  private defaultValues(p: Provider): Values {
+    if (p.kind === TRANSIENT) return this.transients;
+    return (this.flowDetail.atoms.get(INJECTOR_NAME)?.results as Values | undefined) ?? {};
+  }
+
+  /**
+   * A symbol's value without scoping (spec §8.4): injected values first, then
+   * every atom provider. A provider that is neither readable nor ignored makes
+   * the whole fetch fail.
+   */
+  fetch(name: string): unknown {
+    const values = this.fetchValues(name);
+    return values[0];
+  }
+
+  private fetchValues(name: string): unknown[] {
+    const providers = this.reverse.get(name);
+    if (!providers) throw new NotFound(`Name '${name}' is not mapped as a produced output by any providers`);
+    const values: unknown[] = [];
+    for (const p of providers) {
+      if (p.kind === ATOM) continue;
+      const r = extract(this.defaultValues(p), p.index);
+      if (!r.ok) throw new NotFound(`Unable to find result '${name}' in the injected values`);
+      values.push(r.value);
+    }
+    for (const p of providers) {
+      if (p.kind !== ATOM) continue;
+      const ad = this.flowDetail.atoms.get(p.name);
+      if (!ad) continue;
+      let container: unknown;
+      try {
+        container = this.resultOf(ad);
+      } catch (e) {
+        if (e instanceof DisallowedAccess && e.state === IGNORE) continue;
+        throw new NotFound(`Expected to be able to find output '${name}' produced by '${p.name}' but its result is not accessible`, {
+          cause: e,
+        });
+      }
+      if (container instanceof Failure) {
+        values.push(container);
+        continue;
+      }
+      const r = extract(container, p.index);
+      if (!r.ok) {
+        throw new NotFound(
+          `Unable to find result '${name}', expected to be able to find it created by '${p.name}' but was unable to perform successful extraction`,
+        );
+      }
+      values.push(r.value);
+    }
+    if (values.length === 0) throw new NotFound(`Unable to find result '${name}', searched ${providers.length} providers`);
+    return values;
+  }
+
+  /** Every symbol that can be fetched; several values for one name come as a list. */
+  fetchAll(): Values {
+    const out: Values = {};
+    for (const name of this.reverse.keys()) {
+      try {
+        const values = this.fetchValues(name);
+        out[name] = values.length > 1 ? values : values[0];
+      } catch (e) {
+        if (!(e instanceof NotFound)) throw e;
+      }
+    }
+    return out;
+  }
+
+  /** The visible atom providers of a symbol for an atom, nearest first (cached). */
+  private located(node: GNode, symbol: string, providers: readonly Provider[]): readonly Located[] {
+    let perNode = this.lookupCache.get(node);
+    if (!perNode) {
+      perNode = new Map();
+      this.lookupCache.set(node, perNode);
+    }
+    const hit = perNode.get(symbol);
+    if (hit) return hit;
+    const out: Located[] = [];
+    const comp = this.compilation;
+    if (comp) {
+      for (const p of providers) {
+        if (p.kind !== ATOM) continue;
+        const pn = comp.atom(p.name);
+        if (!pn) continue;
+        const pos = comp.scopePosition(pn, node);
+        if (pos) out.push({ provider: p, level: pos.level, order: pos.order });
+      }
+      out.sort((a, b) => a.level - b.level || a.order - b.order);
+    }
+    perNode.set(symbol, out);
+    return out;
+  }
+
+  /**
+   * The arguments of an atom's method (spec §4.2): atom-injected values, then
+   * flow-level injected values, then the nearest visible provider. Optional
+   * parameters are left out (or given their default) only when nothing anywhere
+   * declares their symbol.
+   */
+  fetchMappedArgs(mapping: ArgMapping, atomName?: string): Values {
+    const node = atomName !== undefined ? this.compilation?.atom(atomName) : undefined;
+    const ad = atomName !== undefined ? this.detail(atomName) : undefined;
+    return this.mappedArgs(mapping, node, ad);
+  }
+
+  /** Fast path used by the runtime. */
+  mappedArgs(mapping: ArgMapping, node: GNode | undefined, ad: AtomDetail | undefined): Values {
+    const out: Values = {};
+    const rebind = mapping.rebind;
+    const transientArgs = ad ? this.injectedArgs.get(ad.name) : undefined;
+    const persistentArgs = ad ? (ad.meta.injected as Values | undefined) : undefined;
+    for (const param in rebind) {
+      const symbol = rebind[param] as string;
+      if (transientArgs && symbol in transientArgs) {
+        out[param] = transientArgs[symbol];
+        continue;
+      }
+      if (persistentArgs && symbol in persistentArgs) {
+        out[param] = persistentArgs[symbol];
+        continue;
+      }
+      const providers = this.reverse.get(symbol);
+      if (!providers) {
+        if (mapping.optionalParams.has(param)) {
+          if (param in mapping.defaults) out[param] = mapping.defaults[param];
+          continue;
+        }
+        throw new NotFound(`Name '${symbol}' is not mapped as a produced output by any providers`);
+      }
+      out[param] = this.lookup(param, symbol, providers, node);
+    }
+    return out;
+  }
+
+  private lookup(param: string, symbol: string, providers: readonly Provider[], node: GNode | undefined): unknown {
+    for (const p of providers) {
+      if (p.kind === ATOM) continue;
+      const r = extract(this.defaultValues(p), p.index);
+      if (r.ok) return r.value;
+      throw new NotFound(`Unable to find result '${symbol}' in the injected values`);
+    }
+    if (!node) {
+      throw new NotFound(
+        `Mapped argument '${param}' <= '${symbol}' was not produced by any accessible provider (0 possible providers were scanned)`,
+      );
+    }
+    const located = this.located(node, symbol, providers);
+    let i = 0;
+    while (i < located.length) {
+      const level = (located[i] as Located).level;
+      const readable: [Provider, unknown][] = [];
+      for (; i < located.length && (located[i] as Located).level === level; i++) {
+        const p = (located[i] as Located).provider;
+        const ad = this.flowDetail.atoms.get(p.name);
+        if (!ad) continue;
+        try {
+          readable.push([p, this.resultOf(ad)]);
+        } catch (e) {
+          if (e instanceof DisallowedAccess && e.state === IGNORE) continue;
+          throw new NotFound(
+            `Expected to be able to find output '${symbol}' produced by '${p.name}' but was unable to get at that provider's results`,
+            { cause: e },
+          );
+        }
+      }
+      if (readable.length === 0) continue;
+      for (const [p, container] of readable) {
+        if (container instanceof Failure) return container;
+        const r = extract(container, p.index);
+        if (r.ok) return r.value;
+      }
+      throw new NotFound(
+        `Unable to find result '${symbol}', expected to be able to find it created by one of ` +
+          `[${readable.map(([p]) => `'${p.name}'`).join(', ')}] but was unable to perform successful extraction`,
+      );
+    }
+    throw new NotFound(
+      `Mapped argument '${param}' <= '${symbol}' was not produced by any accessible provider ` +
+        `(${located.length} possible providers were scanned)`,
+    );
+  }
+
+  /**
+   * The symbols of required parameters that have no potential source at all
+   * (spec §4.4): no injected value and no visible provider, whatever its state.
+   */
+  fetchUnsatisfiedArgs(atomName: string, mapping: ArgMapping): string[] {
+    const ad = this.detail(atomName);
+    const node = this.compilation?.atom(atomName);
+    const transientArgs = this.injectedArgs.get(atomName);
+    const persistentArgs = ad.meta.injected as Values | undefined;
+    const missing: string[] = [];
+    for (const param in mapping.rebind) {
+      if (mapping.optionalParams.has(param)) continue;
+      const symbol = mapping.rebind[param] as string;
+      if (transientArgs && symbol in transientArgs) continue;
+      if (persistentArgs && symbol in persistentArgs) continue;
+      const providers = this.reverse.get(symbol);
+      if (providers) {
+        if (providers.some((p) => p.kind !== ATOM)) continue;
+        if (node && this.located(node, symbol, providers).length > 0) continue;
+      }
+      missing.push(symbol);
+    }
+    return missing;
+  }
+}

@@ -1,0 +1,273 @@
+/**
+ * The fixture atoms of the conformance catalogue (`taskflow-scenarios.md`,
+ * "Fixture atoms"), described there behaviourally and written here in
+ * TypeScript. Fixtures marked *(exact)* there declare exactly their
+ * parameters; the others accept extra arguments, like Python's `**kwargs`.
+ */
+import {
+  Decision,
+  ExecutionFailure,
+  Retry,
+  Task,
+  type AtomOptions,
+  type History,
+  type RevertInfo,
+  type TaskContext,
+  type Values,
+} from '../../engine/index.js';
+
+/** Python's RuntimeError, which the scenarios' failures are made of. */
+export class RuntimeError extends Error {}
+
+type Opts = Omit<AtomOptions, 'name'>;
+const kw = (o: Opts = {}): Opts => ({ extraArgs: true, ...o });
+
+export class ProgressingTask extends Task {
+  constructor(name: string, options: Opts = {}) {
+    super({ name, ...kw(options) });
+  }
+  execute(_args: Values, ctx: TaskContext): unknown {
+    ctx.updateProgress(0);
+    ctx.updateProgress(1);
+    return 5;
+  }
+  override revert(_args: Values, _info: RevertInfo, ctx: TaskContext): unknown {
+    ctx.updateProgress(0);
+    ctx.updateProgress(1);
+    return undefined;
+  }
+}
+
+export class FailingTask extends ProgressingTask {
+  override execute(_args: Values, ctx: TaskContext): unknown {
+    ctx.updateProgress(0);
+    ctx.updateProgress(0.99);
+    throw new RuntimeError('Woot!');
+  }
+}
+
+export class NastyTask extends Task {
+  constructor(name: string, options: Opts = {}) {
+    super({ name, ...kw(options) });
+  }
+  execute(): unknown {
+    return undefined;
+  }
+  override revert(): unknown {
+    throw new RuntimeError('Gotcha!');
+  }
+}
+
+export class NastyFailingTask extends NastyTask {
+  override execute(): unknown {
+    throw new RuntimeError('Woot!');
+  }
+}
+
+/** Returns nothing (exact: no parameters). */
+export class NoopTask extends Task {
+  constructor(name: string, options: Opts = {}) {
+    super({ name, ...options });
+  }
+  execute(): unknown {
+    return undefined;
+  }
+}
+
+export class TaskNoRequiresNoReturns extends Task {
+  constructor(name: string, options: Opts = {}) {
+    super({ name, ...kw(options) });
+  }
+  execute(): unknown {
+    return undefined;
+  }
+}
+
+export class TaskOneReturn extends TaskNoRequiresNoReturns {
+  override execute(): unknown {
+    return 1;
+  }
+}
+
+export class TaskMultiReturn extends TaskNoRequiresNoReturns {
+  override execute(): unknown {
+    return [1, 3, 5];
+  }
+}
+
+export class TaskOneArg extends Task {
+  constructor(name: string, options: Opts = {}) {
+    super({ name, requires: ['x'], ...kw(options) });
+  }
+  execute(): unknown {
+    return undefined;
+  }
+}
+
+export class TaskMultiArg extends Task {
+  constructor(name: string, options: Opts = {}) {
+    super({ name, requires: ['x', 'y', 'z'], ...kw(options) });
+  }
+  execute(): unknown {
+    return undefined;
+  }
+}
+
+export class TaskOneArgOneReturn extends TaskOneArg {
+  override execute(): unknown {
+    return 1;
+  }
+}
+
+export class TaskMultiArgOneReturn extends TaskMultiArg {
+  override execute(args: Values): unknown {
+    return (args.x as number) + (args.y as number) + (args.z as number);
+  }
+}
+
+export class TaskMultiArgMultiReturn extends TaskMultiArg {
+  override execute(): unknown {
+    return [1, 3, 5];
+  }
+}
+
+/** Returns `{ name: i }` for its provided names sorted alphabetically (exact). */
+export class TaskMultiDict extends Task {
+  private readonly names: string[];
+  constructor(name: string, provides: readonly string[]) {
+    super({ name, provides: Object.fromEntries(provides.map((p) => [p, p])) });
+    this.names = [...provides].sort();
+  }
+  execute(): unknown {
+    return Object.fromEntries(this.names.map((n, i) => [n, i]));
+  }
+}
+
+/** Requires `source`, provides `result` by default (exact). */
+export class AddOne extends Task {
+  constructor(name: string, options: Opts = {}) {
+    super({ name, requires: ['source'], provides: 'result', ...options });
+  }
+  execute(args: Values): unknown {
+    return (args.source as number) + 1;
+  }
+}
+
+/** Requires `value`, provides `value` by default (exact). */
+export class AddOneSameProvidesRequires extends Task {
+  constructor(name: string, options: Opts = {}) {
+    super({ name, requires: ['value'], provides: 'value', ...options });
+  }
+  execute(args: Values): unknown {
+    return (args.value as number) + 1;
+  }
+}
+
+export class GiveBackRevert extends Task {
+  constructor(name: string, options: Opts = {}) {
+    super({ name, requires: ['value'], ...options });
+  }
+  execute(args: Values): unknown {
+    return (args.value as number) + 1;
+  }
+  override revert(_args: Values, info: RevertInfo): unknown {
+    return typeof info.result === 'number' ? info.result + 1 : undefined;
+  }
+}
+
+/** `execute(x, y)`: fails with 'Woot!' unless x == y (exact). */
+export class ConditionalTask extends Task {
+  constructor(name: string, options: Opts = {}) {
+    super({ name, requires: ['x', 'y'], ...options });
+  }
+  execute(args: Values, ctx: TaskContext): unknown {
+    ctx.updateProgress(0);
+    ctx.updateProgress(1);
+    if (args.x !== args.y) throw new RuntimeError('Woot!');
+    return undefined;
+  }
+  override revert(_args: Values, _info: RevertInfo, ctx: TaskContext): unknown {
+    ctx.updateProgress(0);
+    ctx.updateProgress(1);
+    return undefined;
+  }
+}
+
+export class FailingTaskWithOneArg extends ProgressingTask {
+  constructor(name: string, options: Opts = {}) {
+    super(name, { requires: ['x'], ...options });
+  }
+  override execute(args: Values): unknown {
+    throw new RuntimeError(`Woot with ${String(args.x)}`);
+  }
+}
+
+/** `execute(a, b = 5)` returns `a * b` (exact). */
+export class OptionalTask extends Task {
+  constructor(name: string, options: Opts = {}) {
+    super({ name, requires: ['a'], optional: { b: 5 }, ...options });
+  }
+  execute(args: Values): unknown {
+    return (args.a as number) * (args.b as number);
+  }
+}
+
+export class LongArgNameTask extends Task {
+  constructor(name: string, options: Opts = {}) {
+    super({ name, requires: ['long_arg_name'], ...options });
+  }
+  execute(args: Values): unknown {
+    return args.long_arg_name;
+  }
+}
+
+/** Reports each of its `progress_chunks` and returns their count (exact). */
+export class MultiProgressingTask extends Task {
+  constructor(name: string, options: Opts = {}) {
+    super({ name, requires: ['progress_chunks'], ...options });
+  }
+  execute(args: Values, ctx: TaskContext): unknown {
+    const chunks = args.progress_chunks as number[];
+    for (const c of chunks) ctx.updateProgress(c);
+    return chunks.length;
+  }
+}
+
+/** Execute fails with ExecutionFailure; revert needs `revert_arg`. */
+export class TaskRevertExtraArgs extends Task {
+  constructor(name: string, options: Opts = {}) {
+    super({ name, revertRequires: ['revert_arg'], ...kw(options) });
+  }
+  execute(): unknown {
+    throw new ExecutionFailure('We want to force a revert here');
+  }
+  override revert(): unknown {
+    return undefined;
+  }
+}
+
+/** Must never be called. */
+export class NeverRunningTask extends Task {
+  constructor(name: string, options: Opts = {}) {
+    super({ name, ...kw(options) });
+  }
+  execute(): unknown {
+    throw new Error(`${this.name} should not have been executed`);
+  }
+  override revert(): unknown {
+    throw new Error(`${this.name} should not have been reverted`);
+  }
+}
+
+/** Retry: execute returns 1, on failure says REVERT. */
+export class OneReturnRetry extends Retry {
+  constructor(options: AtomOptions = {}) {
+    super(options);
+  }
+  execute(_history: History): unknown {
+    return 1;
+  }
+  onFailure(): Decision {
+    return Decision.REVERT;
+  }
+}
