@@ -59,14 +59,20 @@ function toList(v: string | readonly string[] | undefined): string[] {
   return [...(v as readonly string[])];
 }
 
+const NO_OPTIONAL = { names: [] as string[], defaults: {} as Values };
+
 function optionalSpec(v: readonly string[] | Readonly<Values> | undefined): { names: string[]; defaults: Values } {
-  if (v === undefined) return { names: [], defaults: {} };
+  if (v === undefined) return NO_OPTIONAL;
   if (Array.isArray(v)) return { names: [...(v as readonly string[])], defaults: {} };
   if (typeof v === 'object' && v !== null) return { names: Object.keys(v), defaults: { ...(v as Values) } };
   throw new TypeError(`Invalid optional value: ${String(v)}`);
 }
 
 /** Builds the argument mapping of one method (spec §1.2, adapted to declared parameters). */
+const NO_PARAMS: ReadonlySet<string> = new Set();
+const NO_VALUES: Readonly<Values> = Object.freeze({});
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
 export function buildArgMapping(
   atomName: string,
   requiredParams: readonly string[],
@@ -75,6 +81,18 @@ export function buildArgMapping(
   extraArgs: boolean,
   injectKeys: ReadonlySet<string>,
 ): ArgMapping {
+  if (rebind === undefined && optional.names.length === 0 && injectKeys.size === 0) {
+    // The common case (parameters taken by their own names) without the general machinery.
+    const ids: Record<string, string> = {};
+    for (const p of requiredParams) ids[p] = p;
+    return {
+      rebind: ids,
+      optionalParams: NO_PARAMS,
+      defaults: NO_VALUES,
+      requires: requiredParams.length === 0 ? NO_NAMES : unique(requiredParams),
+      optional: NO_NAMES,
+    };
+  }
   const required = new Map<string, string>();
   for (const p of requiredParams) required.set(p, p);
   if (rebind !== undefined) {
@@ -168,6 +186,9 @@ export abstract class Atom {
   readonly executeMapping: ArgMapping;
   /** How `revert` arguments are found. */
   readonly revertMapping: ArgMapping;
+  private readonly requiresList: readonly string[];
+  private readonly optionalList: readonly string[];
+  private readonly providesList: readonly string[];
 
   protected constructor(options: AtomOptions, defaultName: string) {
     const name = options.name ?? defaultName;
@@ -177,38 +198,52 @@ export abstract class Atom {
     this.priority = options.priority ?? 0;
     this.saveAs = toSaveAs(options.provides, name);
     this.inject = options.inject;
-    const injectKeys = new Set(Object.keys(options.inject ?? {}));
+    const injectKeys = options.inject ? new Set(Object.keys(options.inject)) : NO_PARAMS;
     const extra = options.extraArgs ?? false;
     const requires = toList(options.requires);
     const optional = optionalSpec(options.optional);
     this.executeMapping = buildArgMapping(name, requires, optional, options.rebind, extra, injectKeys);
-    const revertRequires = options.revertRequires !== undefined ? toList(options.revertRequires) : requires;
-    const revertOptional =
-      options.revertOptional !== undefined ? optionalSpec(options.revertOptional) : optional;
-    this.revertMapping = buildArgMapping(
-      name,
-      revertRequires,
-      revertOptional,
-      options.revertRebind ?? options.rebind,
-      extra,
-      injectKeys,
-    );
+    if (
+      options.revertRequires === undefined &&
+      options.revertOptional === undefined &&
+      options.revertRebind === undefined
+    ) {
+      this.revertMapping = this.executeMapping;
+    } else {
+      const revertRequires = options.revertRequires !== undefined ? toList(options.revertRequires) : requires;
+      const revertOptional =
+        options.revertOptional !== undefined ? optionalSpec(options.revertOptional) : optional;
+      this.revertMapping = buildArgMapping(
+        name,
+        revertRequires,
+        revertOptional,
+        options.revertRebind ?? options.rebind,
+        extra,
+        injectKeys,
+      );
+    }
+    const ex = this.executeMapping;
+    const rv = this.revertMapping;
+    this.requiresList = ex === rv ? ex.requires : unique([...ex.requires, ...rv.requires]);
+    const req = new Set(this.requiresList);
+    const opt = ex === rv ? ex.optional : unique([...ex.optional, ...rv.optional]);
+    this.optionalList = opt.length === 0 ? opt : opt.filter((s) => !req.has(s));
+    this.providesList = [...this.saveAs.keys()];
   }
 
   /** Symbols this atom's result is published under, in declaration order. */
   get provides(): readonly string[] {
-    return [...this.saveAs.keys()];
+    return this.providesList;
   }
 
   /** Symbols needed by `execute` or `revert` (minus injected ones). */
   get requires(): readonly string[] {
-    return unique([...this.executeMapping.requires, ...this.revertMapping.requires]);
+    return this.requiresList;
   }
 
   /** Symbols that may be missing at run time. */
   get optional(): readonly string[] {
-    const req = new Set(this.requires);
-    return unique([...this.executeMapping.optional, ...this.revertMapping.optional]).filter((s) => !req.has(s));
+    return this.optionalList;
   }
 
   /** parameter → symbol for `execute`. */

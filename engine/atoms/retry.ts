@@ -79,10 +79,7 @@ export abstract class Retry<A extends Values = Values, T = unknown> extends Atom
   abstract execute(history: History, args: A): T | Promise<T>;
 
   /** Undoes the retry; its history is cleared afterwards. The default does nothing. */
-  revert(history: History, args: A, info: RetryRevertInfo): unknown {
-    void history;
-    void args;
-    void info;
+  revert(_history: History, _args: A, _info: RetryRevertInfo): unknown {
     return undefined;
   }
 

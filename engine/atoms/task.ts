@@ -45,10 +45,7 @@ export abstract class Task<A extends Values = Values, R = unknown> extends Atom 
   abstract execute(args: A, ctx: TaskContext): R | Promise<R>;
 
   /** Undoes the work; runs when this task or a later one failed. The default does nothing. */
-  revert(args: A, info: RevertInfo<R>, ctx: TaskContext): unknown {
-    void args;
-    void info;
-    void ctx;
+  revert(_args: A, _info: RevertInfo<R>, _ctx: TaskContext): unknown {
     return undefined;
   }
 }

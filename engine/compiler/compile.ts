@@ -7,7 +7,7 @@ import { Task } from '../atoms/task.js';
 import { Duplicate, ValueError } from '../errors.js';
 import { Depth } from '../patterns/depth.js';
 import { isFlow, type Flow, type FlowItem } from '../patterns/flow.js';
-import type { GraphFlow } from '../patterns/graph.js';
+import { GraphFlow } from '../patterns/graph.js';
 import { addEdge, GNode, type EdgeDecider, type EdgeMeta, type HFlow } from './graph.js';
 
 interface Built {
@@ -93,25 +93,29 @@ export class Compilation {
    */
   scopePosition(provider: GNode, consumer: GNode): { level: number; order: number } | undefined {
     if (provider === consumer) return undefined;
-    let ha = provider.hparent;
+    const pa = provider.hparent;
+    const pb = consumer.hparent;
+    if (!pa || !pb) return undefined;
+    const consumerDepth = pb.depth;
+    // Climb both hierarchy paths to their lowest common flow, remembering which child of it each came from.
+    let ha: HFlow = pa;
     let ia = provider.hindex;
-    let hb = consumer.hparent;
+    let hb: HFlow = pb;
     let ib = consumer.hindex;
-    if (!ha || !hb) return undefined;
-    const consumerDepth = hb.depth;
+    const up = (h: HFlow): HFlow => h.parent as HFlow;
     while (ha.depth > hb.depth) {
       ia = ha.index;
-      ha = ha.parent as HFlow;
+      ha = up(ha);
     }
     while (hb.depth > ha.depth) {
       ib = hb.index;
-      hb = hb.parent as HFlow;
+      hb = up(hb);
     }
     while (ha !== hb) {
       ia = ha.index;
-      ha = ha.parent as HFlow;
+      ha = up(ha);
       ib = hb.index;
-      hb = hb.parent as HFlow;
+      hb = up(hb);
     }
     const f = ha.flow;
     const hasRetry = f.retry !== undefined;
@@ -124,7 +128,7 @@ export class Compilation {
       const key = ia * 1_048_576 + ib;
       let r = ha.reach.get(key);
       if (r === undefined) {
-        r = (f as GraphFlow).reaches(ha.items[ia] as FlowItem, ha.items[ib] as FlowItem);
+        r = f instanceof GraphFlow && f.reaches(ha.items[ia] as FlowItem, ha.items[ib] as FlowItem);
         ha.reach.set(key, r);
       }
       visible = r;

@@ -274,7 +274,7 @@ export class Engine {
         // eslint-disable-next-line no-unsafe-finally
         throw error;
       }
-      // eslint-disable-next-line no-unsafe-finally
+       
       this.finish(machine, state);
     }
   }

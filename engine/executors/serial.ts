@@ -17,27 +17,20 @@ function clamp(p: number): number {
 }
 
 /** The context a task sees while it runs. */
-export function makeContext(task: Task, uuid: string, onProgress: ProgressCallback): TaskContext {
-  return {
-    name: task.name,
-    uuid,
-    updateProgress(fraction: number, details?: Values) {
-      onProgress(clamp(fraction), details ?? {});
-    },
-  };
+export class RunningContext implements TaskContext {
+  constructor(
+    readonly name: string,
+    readonly uuid: string,
+    private readonly onProgress: ProgressCallback,
+  ) {}
+
+  updateProgress(fraction: number, details?: Values): void {
+    this.onProgress(clamp(fraction), details ?? {});
+  }
 }
 
-/**
- * Calls `fn` and turns its return value, its promise or what it throws into an
- * outcome, without awaiting when it returned synchronously.
- */
-export function settle<T>(token: T, executed: boolean, fn: () => unknown): Outcome<T> | Promise<Outcome<T>> {
-  let r: unknown;
-  try {
-    r = fn();
-  } catch (e) {
-    return { token, executed, result: Failure.fromError(e) };
-  }
+/** Turns what task code returned (a value or a promise) into an outcome, awaiting only a promise. */
+export function outcomeOf<T>(token: T, executed: boolean, r: unknown): Outcome<T> | Promise<Outcome<T>> {
   if (!isThenable(r)) return { token, executed, result: r };
   return Promise.resolve(r).then(
     (result) => ({ token, executed, result }),
@@ -57,8 +50,13 @@ export class SerialExecutor implements TaskExecutor {
   }
 
   executeTask<T>(token: T, task: Task, uuid: string, args: Values, onProgress: ProgressCallback) {
-    const ctx = makeContext(task, uuid, onProgress);
-    return settle(token, true, () => task.execute(args, ctx));
+    let r: unknown;
+    try {
+      r = task.execute(args, new RunningContext(task.name, uuid, onProgress));
+    } catch (e) {
+      return { token, executed: true, result: Failure.fromError(e) };
+    }
+    return outcomeOf(token, true, r);
   }
 
   revertTask<T>(
@@ -70,7 +68,12 @@ export class SerialExecutor implements TaskExecutor {
     flowFailures: Readonly<Record<string, Failure>>,
     onProgress: ProgressCallback,
   ) {
-    const ctx = makeContext(task, uuid, onProgress);
-    return settle(token, false, () => task.revert(args, { result, flowFailures }, ctx));
+    let r: unknown;
+    try {
+      r = task.revert(args, { result, flowFailures }, new RunningContext(task.name, uuid, onProgress));
+    } catch (e) {
+      return { token, executed: false, result: Failure.fromError(e) };
+    }
+    return outcomeOf(token, false, r);
   }
 }

@@ -14,9 +14,9 @@ export function formatResult(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   try {
-    return JSON.stringify(value);
+    return JSON.stringify(value) ?? Object.prototype.toString.call(value);
   } catch {
-    return String(value);
+    return Object.prototype.toString.call(value);
   }
 }
 
@@ -63,7 +63,9 @@ export class CaptureListener {
 export class PrintingListener {
   private readonly unsubscribe: () => void;
 
-  constructor(notifier: Notifier, write: (line: string) => void = (l) => console.log(l), progress = false) {
+  constructor(notifier: Notifier, write: (line: string) => void = (l) => {
+      console.log(l);
+    }, progress = false) {
     this.unsubscribe = notifier.on('*', (e) => {
       if (e.type === 'progress') {
         if (progress) write(`${e.name} progress ${(e.progress * 100).toFixed(0)}%`);

@@ -31,7 +31,7 @@ export function pickWidest(depths: Iterable<Depth>): Depth {
   let best = -1;
   for (const d of depths) {
     const i = ORDER.indexOf(d);
-    if (i < 0) throw new ValueError(`Invalid depth '${String(d)}'`);
+    if (i < 0) throw new ValueError(`Invalid depth '${d as string}'`);
     if (best < 0 || i < best) best = i;
   }
   const out = ORDER[best];

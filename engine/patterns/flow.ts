@@ -33,8 +33,8 @@ export abstract class Flow {
   readonly name: string;
   readonly retry: Retry | undefined;
 
-  protected constructor(name: string, retry?: Retry) {
-    this.name = String(name);
+  constructor(name: string, retry?: Retry) {
+    this.name = name;
     if (retry && !retry.name) retry.name = `${this.name}_retry`;
     this.retry = retry;
   }

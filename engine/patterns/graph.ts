@@ -20,7 +20,7 @@ export interface LinkOptions {
   /** Called before the target runs with `{ sourceAtomName: result }`; a falsy answer skips it. */
   decider?: Decider;
   /** How much a "no" skips (default `ALL`); a string is matched case-insensitively. */
-  depth?: Depth | string;
+  depth?: string;
 }
 
 function isAddOptions(x: unknown): x is GraphAddOptions {
@@ -34,10 +34,6 @@ export class GraphFlow extends Flow {
   protected readonly succ = new Map<FlowItem, Map<FlowItem, LinkMeta>>();
   protected readonly pred = new Map<FlowItem, Set<FlowItem>>();
   private topo: FlowItem[] | undefined;
-
-  constructor(name: string, retry?: Retry) {
-    super(name, retry);
-  }
 
   /**
    * Adds nodes, linking them by requires/provides. Atomic: if the addition is

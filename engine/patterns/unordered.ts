@@ -7,10 +7,6 @@ export class UnorderedFlow extends Flow {
   private readonly items: FlowItem[] = [];
   private readonly present = new Set<FlowItem>();
 
-  constructor(name: string, retry?: Retry) {
-    super(name, retry);
-  }
-
   /** Adds children; an item already in this flow is ignored. */
   add(...items: FlowItem[]): this {
     for (const it of items) {

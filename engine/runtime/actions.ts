@@ -8,7 +8,7 @@ import type { Task } from '../atoms/task.js';
 import type { GNode } from '../compiler/graph.js';
 import { ExecutionFailure } from '../errors.js';
 import type { Outcome } from '../executors/executor.js';
-import { settle } from '../executors/serial.js';
+import { outcomeOf } from '../executors/serial.js';
 import { Failure } from '../failure.js';
 import type { AtomDetail } from '../persistence/models.js';
 import {
@@ -78,9 +78,11 @@ export class Actions {
     }
   }
 
-  private progressCallback(ad: AtomDetail): (p: number, details: Values) => void {
+  /** One callback per atom, made once: progress reports are frequent and allocation is not free. */
+  private progressCallback(node: GNode, ad: AtomDetail): (p: number, details: Values) => void {
+    if (node.onProgress) return node.onProgress;
     const { storage, notifier } = this.rt;
-    return (progress, details) => {
+    return (node.onProgress = (progress, details) => {
       storage.setProgress(ad, progress, details);
       if (notifier.size === 0) return;
       if (Object.keys(details).length > 0) {
@@ -88,7 +90,7 @@ export class Actions {
       } else {
         notifier.emit({ type: 'progress', name: ad.name, uuid: ad.uuid, progress });
       }
-    };
+    });
   }
 
   /** Starts the atom's next piece of work according to its intention. */
@@ -113,7 +115,7 @@ export class Actions {
     this.changeTaskState(node, RUNNING, 0, NO_RESULT);
     const task = node.atom as Task;
     const args = this.rt.storage.mappedArgs(task.executeMapping, node, ad);
-    return this.rt.executor.executeTask(node, task, ad.uuid, args, this.progressCallback(ad));
+    return this.rt.executor.executeTask(node, task, ad.uuid, args, this.progressCallback(node, ad));
   }
 
   private revertTask(node: GNode, ad: AtomDetail): Outcome<GNode> | Promise<Outcome<GNode>> {
@@ -123,7 +125,7 @@ export class Actions {
     const args = storage.mappedArgs(task.revertMapping, node, ad);
     const result = storage.resultOf(ad);
     const failures = storage.getFailures();
-    return this.rt.executor.revertTask(node, task, ad.uuid, args, result, failures, this.progressCallback(ad));
+    return this.rt.executor.revertTask(node, task, ad.uuid, args, result, failures, this.progressCallback(node, ad));
   }
 
   private retryArgs(node: GNode, ad: AtomDetail, revert: boolean): Values {
@@ -136,7 +138,13 @@ export class Actions {
     const retry = node.atom as Retry;
     const args = this.retryArgs(node, ad, false);
     const history = this.rt.storage.historyOf(ad);
-    return settle(node, true, () => retry.execute(history, args));
+    let r: unknown;
+    try {
+      r = retry.execute(history, args);
+    } catch (e) {
+      return { token: node, executed: true, result: Failure.fromError(e) };
+    }
+    return outcomeOf(node, true, r);
   }
 
   private revertRetry(node: GNode, ad: AtomDetail): Outcome<GNode> | Promise<Outcome<GNode>> {
@@ -145,7 +153,13 @@ export class Actions {
     const args = this.retryArgs(node, ad, true);
     const history = this.rt.storage.historyOf(ad);
     const flowFailures = this.rt.storage.getFailures();
-    return settle(node, false, () => retry.revert(history, args, { flowFailures }));
+    let r: unknown;
+    try {
+      r = retry.revert(history, args, { flowFailures });
+    } catch (e) {
+      return { token: node, executed: false, result: Failure.fromError(e) };
+    }
+    return outcomeOf(node, false, r);
   }
 
   /** Records the outcome of an execute or revert. */

@@ -128,6 +128,8 @@ export class Machine {
   }
 
   private byPriority(nodes: GNode[]): GNode[] {
+    const first = nodes[0]?.atom?.priority ?? 0;
+    if (nodes.every((n) => (n.atom?.priority ?? 0) === first)) return nodes;
     return nodes
       .map((n, i) => [n, i] as const)
       .sort((a, b) => (b[0].atom?.priority ?? 0) - (a[0].atom?.priority ?? 0) || a[1] - b[1])

@@ -63,12 +63,13 @@ export class Runtime {
     throughFlows = true,
     throughRetries = true,
   ): Generator<GNode> {
-    const stamp = this.nextStamp();
+    // A set, not the nodes' visit stamps: this runs inside selector scans (deciders) that use those.
+    const seen = new Set<GNode>();
     const stack = [...start.succ];
     while (stack.length > 0) {
       const n = stack.pop() as GNode;
-      if (n.mark === stamp) continue;
-      n.mark = stamp;
+      if (seen.has(n)) continue;
+      seen.add(n);
       if (!n.noop) yield n;
       if (n.noop && !throughFlows) continue;
       if (n.kind === 'retry' && !throughRetries) continue;
@@ -78,7 +79,6 @@ export class Runtime {
 
   /** Resets every transitive successor of `node`. */
   resetSubgraph(node: GNode, state: AtomState | undefined, intention: Intention | undefined): void {
-    // Collected first: resetting changes nothing about the shape, but it does reuse stamps.
     this.resetAtoms([...this.successorsDepthFirst(node)], state, intention);
   }
 

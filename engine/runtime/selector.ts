@@ -37,6 +37,9 @@ function clear(ad: AtomDetail): boolean {
 }
 
 export class Selector {
+  /** Reused by every scan: scans never nest. */
+  private readonly queue: GNode[] = [];
+
   constructor(private readonly rt: Runtime) {}
 
   /** Every predecessor (looking through bookkeeping nodes) is settled. */
@@ -110,7 +113,9 @@ export class Selector {
    */
   nextAfterSuccess(node: GNode, out: GNode[], decide: (n: GNode) => boolean): void {
     const stamp = this.rt.nextStamp();
-    const queue: GNode[] = node.succ.slice();
+    const queue = this.queue;
+    queue.length = 0;
+    for (const s of node.succ) queue.push(s);
     for (let q = 0; q < queue.length; q++) {
       const n = queue[q] as GNode;
       if (n.mark === stamp) continue;
@@ -128,12 +133,15 @@ export class Selector {
       if (decide(n)) out.push(n);
       else for (const s of n.succ) queue.push(s);
     }
+    queue.length = 0;
   }
 
   /** Atoms that may be reverted after `node` was: its predecessors, not passing through retries. */
   nextAfterRevert(node: GNode, out: GNode[]): void {
     const stamp = this.rt.nextStamp();
-    const queue: GNode[] = node.pred.slice();
+    const queue = this.queue;
+    queue.length = 0;
+    for (const p of node.pred) queue.push(p);
     for (let q = 0; q < queue.length; q++) {
       const n = queue[q] as GNode;
       if (n.mark === stamp) continue;
@@ -149,6 +157,7 @@ export class Selector {
       if (n.kind === 'retry') continue;
       if (clear(n.detail as AtomDetail)) for (const p of n.pred) queue.push(p);
     }
+    queue.length = 0;
   }
 
   /** Every atom ready to revert, in graph order. */

@@ -324,7 +324,6 @@ export class Storage {
 
   /** Flow-level values: persistent ones survive a resume; transient ones live in this object only. */
   inject(pairs: Readonly<Values>, transient = false): void {
-    const names = Object.keys(pairs);
     if (transient) {
       this.transients = { ...this.transients, ...pairs };
       this.setResultMapping('', TRANSIENT, new Map(Object.keys(this.transients).map((n) => [n, n])));
@@ -338,7 +337,7 @@ export class Storage {
         this.failures.set(INJECTOR_NAME, {});
         this.persistFlow([ad]);
       } else {
-        ad.results = { ...((ad.results as Values | undefined) ?? {}), ...pairs };
+        ad.results = { ...((ad.results) ?? {}), ...pairs };
         this.persistAtom(ad);
       }
       this.setResultMapping(
@@ -347,7 +346,6 @@ export class Storage {
         new Map(Object.keys(ad.results as Values).map((n) => [n, n])),
       );
     }
-    void names;
     this.lookupCache.clear();
   }
 
@@ -357,7 +355,7 @@ export class Storage {
     if (transient) {
       this.injectedArgs.set(atomName, { ...(this.injectedArgs.get(atomName) ?? {}), ...pairs });
     } else {
-      ad.meta.injected = { ...((ad.meta.injected as Values | undefined) ?? {}), ...pairs };
+      ad.meta.injected = { ...((ad.meta.injected) ?? {}), ...pairs };
       this.persistAtom(ad);
     }
   }

@@ -99,7 +99,7 @@ export class TaskOneArg extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, requires: ['x'], ...kw(options) });
   }
-  execute(): unknown {
+  execute(_args: Values): unknown {
     return undefined;
   }
 }
@@ -108,7 +108,7 @@ export class TaskMultiArg extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, requires: ['x', 'y', 'z'], ...kw(options) });
   }
-  execute(): unknown {
+  execute(_args: Values): unknown {
     return undefined;
   }
 }

@@ -1,0 +1,75 @@
+/**
+ * Command-line options of `npm run bench`. Node's own `util.parseArgs` covers
+ * these few flags, so the benchmark adds no dependency for them.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+/** What the user asked for. */
+export interface Options {
+  json: boolean;
+  repeat: number;
+  warmup: number;
+  taskflow: boolean;
+  quick: boolean;
+  peerDir: string;
+}
+
+/** The peer scripts live next to the repository, in ../shared/peer/taskflow. */
+const DEFAULT_PEER_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../shared/peer/taskflow');
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+Measures Atomflow's engine and, in the same run, OpenStack TaskFlow on the same
+workloads (peer scripts run with /usr/bin/python3), then prints both side by side.
+
+Options:
+  --json            one JSON object per workload on stdout (progress stays on stderr)
+  --repeat R        measured runs per workload (default 5)
+  --warmup W        unmeasured warm-up runs before them (default 2)
+  --no-taskflow     skip TaskFlow (its figures are null)
+  --quick           small sizes, for a smoke check
+  --peer-dir DIR    folder of the TaskFlow scripts (default ${DEFAULT_PEER_DIR})
+  -h, --help        this text
+`;
+
+function count(name: string, text: string | undefined, fallback: number, min: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`--${name} must be a whole number ≥ ${min}, got '${text}'`);
+  }
+  return value;
+}
+
+/**
+ * Parses the command line; returns null when help was asked for.
+ *
+ * @throws Error on an unknown option or a bad number, with a message for the user.
+ */
+export function parseOptions(argv: string[]): Options | null {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      repeat: { type: 'string' },
+      warmup: { type: 'string' },
+      'no-taskflow': { type: 'boolean', default: false },
+      quick: { type: 'boolean', default: false },
+      'peer-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return null;
+  return {
+    json: values.json,
+    // At least 1 so there is a median; fewer than 5 only when the user asks, and then it says so.
+    repeat: count('repeat', values.repeat, 5, 1),
+    warmup: count('warmup', values.warmup, 2, 0),
+    taskflow: !values['no-taskflow'],
+    quick: values.quick,
+    peerDir: resolve(values['peer-dir'] ?? DEFAULT_PEER_DIR),
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * One measured run of each Atomflow workload. Every run builds a new flow and
+ * a new engine, as the peer scripts do, and returns one figure in the unit its
+ * workload reports.
+ */
+import { load, states } from '../engine/index.js';
+import { layeredGraph, linearChain, linearNoop, noop, revertingLinear, type GraphShape } from './flows.js';
+
+/** A workload of Atomflow's side, as passed to the child process that measures it. */
+export type AtomflowJob =
+  | { kind: 'w1-noop' | 'w1-chain' | 'w1-limit' | 'w5-revert'; n: number }
+  | ({ kind: 'w3-graph' | 'w3-compile' } & GraphShape);
+
+/** Number of atoms a job runs. */
+export function atomCount(job: AtomflowJob): number {
+  return 'n' in job ? job.n : job.layers * job.width;
+}
+
+const usPerAtom = (ms: number, n: number): number => (ms * 1000) / n;
+
+/**
+ * W1 and W3: microseconds per atom for build + load + compile + prepare +
+ * validate + run, the span TaskFlow's `total_us_per_task` covers.
+ */
+async function totalPerAtom(build: () => Parameters<typeof load>[0], n: number): Promise<{
+  us: number;
+  engine: ReturnType<typeof load>;
+}> {
+  const t0 = performance.now();
+  const engine = load(build(), { engine: 'serial' });
+  engine.compile();
+  engine.prepare();
+  engine.validate();
+  await engine.run();
+  return { us: usPerAtom(performance.now() - t0, n), engine };
+}
+
+/** The floor: awaiting the tasks' no-op body `n` times with nothing around it. */
+async function limitPerAtom(n: number): Promise<number> {
+  const bodies = Array.from({ length: n }, () => noop);
+  const t0 = performance.now();
+  for (const body of bodies) await body();
+  return usPerAtom(performance.now() - t0, n);
+}
+
+/** W3-compile: milliseconds of `engine.compile()` alone, which is what TaskFlow's `compile_s` times. */
+function compileMs(shape: GraphShape): number {
+  const engine = load(layeredGraph(shape), { engine: 'serial' });
+  const t0 = performance.now();
+  engine.compile();
+  const ms = performance.now() - t0;
+  if (engine.compilation.atoms.length !== shape.layers * shape.width) {
+    throw new Error(`W3-compile: compiled ${engine.compilation.atoms.length} atoms`);
+  }
+  return ms;
+}
+
+/**
+ * W5: microseconds per atom from the last task's throw to `run()` rejecting
+ * (the whole revert of n atoms), after checking the run ended as it must:
+ * rejected with the task's error, every atom and the flow REVERTED.
+ */
+async function revertPerAtom(n: number): Promise<number> {
+  const { flow, names, raisedAt } = revertingLinear(n);
+  const engine = load(flow, { engine: 'serial' });
+  engine.compile();
+  engine.prepare();
+  engine.validate();
+  let error: unknown;
+  try {
+    await engine.run();
+  } catch (e) {
+    error = e;
+  }
+  const end = performance.now();
+  if (!(error instanceof Error) || error.message !== 'boom') {
+    throw new Error(`W5: run() should have rejected with 'boom', got ${String(error)}`);
+  }
+  const wrong = names.filter((name) => engine.storage.getAtomState(name) !== states.REVERTED);
+  if (wrong.length > 0) throw new Error(`W5: not REVERTED: ${wrong.slice(0, 5).join(', ')}`);
+  if (engine.storage.getFlowState() !== states.REVERTED) {
+    throw new Error(`W5: flow ended ${engine.storage.getFlowState()}, not REVERTED`);
+  }
+  return usPerAtom(end - raisedAt(), n);
+}
+
+/**
+ * Runs one job once and returns its figure (µs per atom, or ms for
+ * W3-compile). Results are checked after the clock stops, like the peer's
+ * asserts, so a wrong engine cannot report a fast figure.
+ */
+export async function measureOnce(job: AtomflowJob): Promise<number> {
+  switch (job.kind) {
+    case 'w1-noop':
+      return (await totalPerAtom(() => linearNoop(job.n), job.n)).us;
+    case 'w1-chain': {
+      const { us, engine } = await totalPerAtom(() => linearChain(job.n), job.n);
+      const last = engine.storage.fetch(`v${job.n - 1}`);
+      if (last !== job.n - 1) throw new Error(`W1-chain: v${job.n - 1} = ${String(last)}, expected ${job.n - 1}`);
+      return us;
+    }
+    case 'w1-limit':
+      return limitPerAtom(job.n);
+    case 'w3-graph': {
+      const { us, engine } = await totalPerAtom(() => layeredGraph(job), atomCount(job));
+      const last = engine.storage.fetch(`r_${job.layers - 1}_0`);
+      if (last !== 1) throw new Error(`W3: r_${job.layers - 1}_0 = ${String(last)}, expected 1`);
+      return us;
+    }
+    case 'w3-compile':
+      return compileMs(job);
+    case 'w5-revert':
+      return revertPerAtom(job.n);
+  }
+}
