@@ -91,9 +91,7 @@ export interface RevertingFlow {
 export function revertingLinear(n: number): RevertingFlow {
   const names = Array.from({ length: n }, (_, i) => `t${i}`);
   let raisedAt = Number.NaN;
-  const tasks: Task[] = names
-    .slice(0, -1)
-    .map((name) => task({ name, execute: noop, revert: noop }));
+  const tasks: Task[] = names.slice(0, -1).map((name) => task({ name, execute: noop, revert: noop }));
   tasks.push(
     task({
       name: names.at(-1)!,

@@ -105,7 +105,12 @@ export function comparisons(sizes: Sizes): Comparison[] {
         unit: 'us/atom',
         atomflow: { kind: `w1-${mode}`, n },
         taskflow: tf
-          ? { script: 'w1_linear.py', args: ['--n', String(n), '--mode', mode], metric: 'total_us_per_task', factor: 1 }
+          ? {
+              script: 'w1_linear.py',
+              args: ['--n', String(n), '--mode', mode],
+              metric: 'total_us_per_task',
+              factor: 1,
+            }
           : null,
         ...(tf ? {} : { why: `not run: TaskFlow's cost grows with N² (N=1000 is ~12 s per run)` }),
       });
@@ -163,7 +168,12 @@ export function comparisons(sizes: Sizes): Comparison[] {
     n: sizes.w5,
     unit: 'us/atom',
     atomflow: { kind: 'w5-revert', n: sizes.w5 },
-    taskflow: { script: 'w5_revert.py', args: ['--n', String(sizes.w5)], metric: 'revert_us_per_task', factor: 1 },
+    taskflow: {
+      script: 'w5_revert.py',
+      args: ['--n', String(sizes.w5)],
+      metric: 'revert_us_per_task',
+      factor: 1,
+    },
   });
   return rows;
 }

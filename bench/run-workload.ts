@@ -43,7 +43,9 @@ async function main(): Promise<void> {
       collect();
       const figure = await measureOnce(request.job);
       runs.push(figure);
-      process.stderr.write(`  [atomflow] ${request.label} run ${i + 1}/${request.repeat}: ${figure.toPrecision(4)}\n`);
+      process.stderr.write(
+        `  [atomflow] ${request.label} run ${i + 1}/${request.repeat}: ${figure.toPrecision(4)}\n`,
+      );
     }
     reply = { runs };
   }

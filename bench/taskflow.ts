@@ -26,7 +26,7 @@ export interface PeerJob {
 }
 
 /** Whether TaskFlow can be run here and, if not, why. */
-export type Availability = { ok: true } | { ok: false; reason: string };
+export type Availability = { ok: true; version: string } | { ok: false; reason: string };
 
 /**
  * Checks that the peer scripts exist and that `/usr/bin/python3 -c "import
@@ -36,13 +36,16 @@ export function checkTaskflow(peerDir: string): Availability {
   if (!existsSync(join(peerDir, 'common.py'))) {
     return { ok: false, reason: `the peer TaskFlow scripts are not in ${peerDir} (pass --peer-dir)` };
   }
-  const probe = spawnSync(PYTHON, ['-c', 'import taskflow'], { encoding: 'utf8' });
+  // Importing taskflow.version imports taskflow, so this is the check the issue names, plus the version.
+  const probe = spawnSync(PYTHON, ['-c', 'import taskflow.version as v; print(v.version_string())'], {
+    encoding: 'utf8',
+  });
   if (probe.error) return { ok: false, reason: `${PYTHON} could not be run (${probe.error.message})` };
   if (probe.status !== 0) {
     const last = probe.stderr.trim().split('\n').at(-1) ?? '';
     return { ok: false, reason: `${PYTHON} -c "import taskflow" failed: ${last}` };
   }
-  return { ok: true };
+  return { ok: true, version: probe.stdout.trim() };
 }
 
 /**
@@ -51,7 +54,14 @@ export function checkTaskflow(peerDir: string): Availability {
  * JSON line, converted by `factor`. Rejects if the script fails.
  */
 export function runPeer(peerDir: string, job: PeerJob, repeat: number, warmup: number): Promise<Summary> {
-  const args = [join(peerDir, job.script), ...job.args, '--repeat', String(repeat), '--warmup', String(warmup)];
+  const args = [
+    join(peerDir, job.script),
+    ...job.args,
+    '--repeat',
+    String(repeat),
+    '--warmup',
+    String(warmup),
+  ];
   process.stderr.write(`[taskflow] ${PYTHON} ${job.script} ${args.slice(1).join(' ')}\n`);
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, args, { cwd: peerDir, stdio: ['ignore', 'pipe', 'pipe'] });

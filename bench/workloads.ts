@@ -22,7 +22,10 @@ const usPerAtom = (ms: number, n: number): number => (ms * 1000) / n;
  * W1 and W3: microseconds per atom for build + load + compile + prepare +
  * validate + run, the span TaskFlow's `total_us_per_task` covers.
  */
-async function totalPerAtom(build: () => Parameters<typeof load>[0], n: number): Promise<{
+async function totalPerAtom(
+  build: () => Parameters<typeof load>[0],
+  n: number,
+): Promise<{
   us: number;
   engine: ReturnType<typeof load>;
 }> {
@@ -37,7 +40,8 @@ async function totalPerAtom(build: () => Parameters<typeof load>[0], n: number):
 
 /** The floor: awaiting the tasks' no-op body `n` times with nothing around it. */
 async function limitPerAtom(n: number): Promise<number> {
-  const bodies = Array.from({ length: n }, () => noop);
+  // Typed as the engine sees a task body: its result may or may not be a promise.
+  const bodies: (() => unknown)[] = Array.from({ length: n }, () => noop);
   const t0 = performance.now();
   for (const body of bodies) await body();
   return usPerAtom(performance.now() - t0, n);
@@ -96,7 +100,8 @@ export async function measureOnce(job: AtomflowJob): Promise<number> {
     case 'w1-chain': {
       const { us, engine } = await totalPerAtom(() => linearChain(job.n), job.n);
       const last = engine.storage.fetch(`v${job.n - 1}`);
-      if (last !== job.n - 1) throw new Error(`W1-chain: v${job.n - 1} = ${String(last)}, expected ${job.n - 1}`);
+      if (last !== job.n - 1)
+        throw new Error(`W1-chain: v${job.n - 1} = ${String(last)}, expected ${job.n - 1}`);
       return us;
     }
     case 'w1-limit':

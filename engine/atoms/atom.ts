@@ -52,6 +52,12 @@ export interface ArgMapping {
   readonly optional: readonly string[];
 }
 
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const proto: unknown = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
 function toList(v: string | readonly string[] | undefined): string[] {
   if (v === undefined) return [];
   if (typeof v === 'string') return [v];
@@ -64,7 +70,7 @@ const NO_OPTIONAL = { names: [] as string[], defaults: {} as Values };
 function optionalSpec(v: readonly string[] | Readonly<Values> | undefined): { names: string[]; defaults: Values } {
   if (v === undefined) return NO_OPTIONAL;
   if (Array.isArray(v)) return { names: [...(v as readonly string[])], defaults: {} };
-  if (typeof v === 'object' && v !== null) return { names: Object.keys(v), defaults: { ...(v as Values) } };
+  if (isPlainObject(v)) return { names: Object.keys(v), defaults: { ...v } };
   throw new TypeError(`Invalid optional value: ${String(v)}`);
 }
 
@@ -103,8 +109,8 @@ export function buildArgMapping(
         if (param === undefined) required.set(symbol, symbol);
         else required.set(param, symbol);
       });
-    } else if (typeof rebind === 'object' && rebind !== null) {
-      for (const [param, symbol] of Object.entries(rebind as Record<string, unknown>)) {
+    } else if (isPlainObject(rebind)) {
+      for (const [param, symbol] of Object.entries(rebind)) {
         if (typeof symbol !== 'string') {
           throw new TypeError(`Invalid rebind value for '${atomName}': '${param}' must map to a symbol name`);
         }
@@ -155,8 +161,8 @@ export function toSaveAs(provides: ProvidesSpec | undefined, atomName: string): 
       if (typeof p !== 'string') throw new TypeError(`Atom provides for '${atomName}' must list names`);
       m.set(p, i);
     });
-  } else if (typeof provides === 'object') {
-    for (const [symbol, index] of Object.entries(provides as Record<string, unknown>)) {
+  } else if (isPlainObject(provides)) {
+    for (const [symbol, index] of Object.entries(provides)) {
       if (typeof index !== 'string' && typeof index !== 'number') {
         throw new TypeError(`Atom provides for '${atomName}': '${symbol}' must map to a key or an index`);
       }

@@ -125,6 +125,8 @@ export class Engine {
         ['execute', atom.executeMapping],
         ['revert', atom.revertMapping],
       ] as const) {
+        // One mapping shared by both methods is checked (and reported) once.
+        if (method === 'revert' && mapping === atom.executeMapping) continue;
         const missing = this.storage.fetchUnsatisfiedArgs(n.name, mapping);
         if (missing.length === 0) continue;
         const sorted = [...new Set(missing)].sort();
@@ -151,10 +153,9 @@ export class Engine {
     this.changeFlowState(SUSPENDING);
   }
 
-  /** The name events carry for the flow (the root task's name when the root is a task). */
+  /** The name flow events carry: the flow detail's (a new run's detail is named after its flow). */
   get flowName(): string {
-    const f = this.flow as { name?: unknown };
-    return typeof f === 'object' && f !== null && typeof f.name === 'string' ? f.name : this.flowDetail.name;
+    return this.flowDetail.name;
   }
 
   private changeFlowState(state: FlowState): void {

@@ -4,9 +4,11 @@
  * Readiness is defined over *transitive* predecessors (successors for revert).
  * The engine keeps an invariant that makes the direct ones enough: an atom is
  * only settled after its predecessors were, and failure resolution and resets
- * always act on an atom together with all its successors. Bookkeeping nodes
- * (flow starts and ends) are looked through, with a memo per node that stays
- * valid until some atom becomes unsettled again (the storage epochs). That is
+ * always act on an atom together with all its successors. Two kinds of node
+ * do not keep it and are looked through instead: bookkeeping nodes (flow
+ * starts and ends) and atoms a decider marked IGNORE. Each keeps a memo of how
+ * far the look-through got, valid until some atom becomes unsettled again (the
+ * storage epochs). That is
  * what keeps a run linear in the number of atoms, where TaskFlow re-walks all
  * ancestors for every candidate.
  */
@@ -42,50 +44,54 @@ export class Selector {
 
   constructor(private readonly rt: Runtime) {}
 
-  /** Every predecessor (looking through bookkeeping nodes) is settled. */
-  private predsSettled(node: GNode): boolean {
-    const preds = node.pred;
-    for (let i = 0; i < preds.length; i++) {
-      const p = preds[i] as GNode;
-      if (p.noop ? !this.noopSettled(p) : !settled(p.detail as AtomDetail)) return false;
+  /**
+   * Whether `p` lets its successors run: a settled atom does; a bookkeeping node
+   * or an ignored atom does when everything before it does (an ignored atom
+   * stands in the graph without having waited for its predecessors).
+   */
+  private passSettled(p: GNode): boolean {
+    if (!p.noop) {
+      const ad = p.detail as AtomDetail;
+      if (!settled(ad)) return false;
+      if (ad.state !== IGNORE) return true;
     }
-    return true;
-  }
-
-  private noopSettled(node: GNode): boolean {
     const epoch = this.rt.storage.executeEpoch;
-    let i = node.cursorEpoch === epoch ? node.cursor : 0;
-    const preds = node.pred;
-    for (; i < preds.length; i++) {
-      const p = preds[i] as GNode;
-      if (p.noop ? !this.noopSettled(p) : !settled(p.detail as AtomDetail)) break;
-    }
-    node.cursor = i;
-    node.cursorEpoch = epoch;
+    let i = p.cursorEpoch === epoch ? p.cursor : 0;
+    const preds = p.pred;
+    for (; i < preds.length; i++) if (!this.passSettled(preds[i] as GNode)) break;
+    p.cursor = i;
+    p.cursorEpoch = epoch;
     return i === preds.length;
   }
 
-  /** Every successor (looking through bookkeeping nodes) is pending, reverted or ignored. */
-  private succsClear(node: GNode): boolean {
-    const succs = node.succ;
-    for (let i = 0; i < succs.length; i++) {
-      const s = succs[i] as GNode;
-      if (s.noop ? !this.noopClear(s) : !clear(s.detail as AtomDetail)) return false;
-    }
+  /** Every predecessor (looking through bookkeeping nodes and ignored atoms) is settled. */
+  private predsSettled(node: GNode): boolean {
+    const preds = node.pred;
+    for (let i = 0; i < preds.length; i++) if (!this.passSettled(preds[i] as GNode)) return false;
     return true;
   }
 
-  private noopClear(node: GNode): boolean {
-    const epoch = this.rt.storage.revertEpoch;
-    let i = node.rcursorEpoch === epoch ? node.rcursor : 0;
-    const succs = node.succ;
-    for (; i < succs.length; i++) {
-      const s = succs[i] as GNode;
-      if (s.noop ? !this.noopClear(s) : !clear(s.detail as AtomDetail)) break;
+  /** Whether `s` lets its predecessors be reverted (the mirror image of {@link passSettled}). */
+  private passClear(s: GNode): boolean {
+    if (!s.noop) {
+      const ad = s.detail as AtomDetail;
+      if (!clear(ad)) return false;
+      if (ad.state !== IGNORE) return true;
     }
-    node.rcursor = i;
-    node.rcursorEpoch = epoch;
+    const epoch = this.rt.storage.revertEpoch;
+    let i = s.rcursorEpoch === epoch ? s.rcursor : 0;
+    const succs = s.succ;
+    for (; i < succs.length; i++) if (!this.passClear(succs[i] as GNode)) break;
+    s.rcursor = i;
+    s.rcursorEpoch = epoch;
     return i === succs.length;
+  }
+
+  /** Every successor (looking through bookkeeping nodes and ignored atoms) is pending, reverted or ignored. */
+  private succsClear(node: GNode): boolean {
+    const succs = node.succ;
+    for (let i = 0; i < succs.length; i++) if (!this.passClear(succs[i] as GNode)) return false;
+    return true;
   }
 
   /** Ready to execute: it may move to RUNNING, its intention is EXECUTE, everything before it is settled. */
@@ -121,7 +127,7 @@ export class Selector {
       if (n.mark === stamp) continue;
       n.mark = stamp;
       if (n.noop) {
-        if (this.noopSettled(n)) for (const s of n.succ) queue.push(s);
+        if (this.passSettled(n)) for (const s of n.succ) queue.push(s);
         continue;
       }
       const ad = n.detail as AtomDetail;
@@ -147,7 +153,7 @@ export class Selector {
       if (n.mark === stamp) continue;
       n.mark = stamp;
       if (n.noop) {
-        if (this.noopClear(n)) for (const p of n.pred) queue.push(p);
+        if (this.passClear(n)) for (const p of n.pred) queue.push(p);
         continue;
       }
       if (this.readyToRevert(n)) {

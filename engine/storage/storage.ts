@@ -681,7 +681,8 @@ export class Storage {
       if (persistentArgs && symbol in persistentArgs) continue;
       const providers = this.reverse.get(symbol);
       if (providers) {
-        if (providers.some((p) => p.kind !== ATOM)) continue;
+        // An injected value counts only while it is there (a run may have dropped it since).
+        if (providers.some((p) => p.kind !== ATOM && extract(this.defaultValues(p), p.index).ok)) continue;
         if (node && this.located(node, symbol, providers).length > 0) continue;
       }
       missing.push(symbol);

@@ -793,10 +793,30 @@ describe.each(enginesFor('SP'))('$name engine', (eng) => {
       const fail = Failure.fromError(new RuntimeError('foo'));
       s.save('task1', fail, states.FAILURE);
       const steps: [CrashPoint, () => void][] = [
-        ['retry queried', () => s.saveRetryFailure('flow-1_retry', 'task1', fail)],
-        ['retry updated', () => s.setAtomIntention('flow-1_retry', states.RETRY)],
-        ['task updated', () => s.setAtomIntention('task1', states.REVERT)],
-        ['revert scheduled', () => s.setAtomState('task1', states.REVERTING)],
+        [
+          'retry queried',
+          () => {
+            s.saveRetryFailure('flow-1_retry', 'task1', fail);
+          },
+        ],
+        [
+          'retry updated',
+          () => {
+            s.setAtomIntention('flow-1_retry', states.RETRY);
+          },
+        ],
+        [
+          'task updated',
+          () => {
+            s.setAtomIntention('task1', states.REVERT);
+          },
+        ],
+        [
+          'revert scheduled',
+          () => {
+            s.setAtomState('task1', states.REVERTING);
+          },
+        ],
       ];
       if (when !== 'task fails') {
         for (const [point, step] of steps) {

@@ -1,0 +1,126 @@
+/**
+ * Output: the side-by-side table (default) or one JSON object per line
+ * (`--json`), and the targets with PASS/MISS.
+ */
+import type { Unit } from './plan.js';
+import type { Summary } from './stats.js';
+import type { TargetResult } from './targets.js';
+
+/** One reported result; also the shape of a `--json` line. */
+export interface Row {
+  workload: string;
+  n: number;
+  shape?: string;
+  engine: 'serial';
+  unit: Unit;
+  atomflow: Summary;
+  taskflow: Summary | null;
+  /** TaskFlow median / Atomflow median; null without TaskFlow. */
+  ratio: number | null;
+  /** TaskFlow's N when it differs from Atomflow's. */
+  taskflow_n?: number;
+  taskflow_shape?: string;
+  /** Set when TaskFlow's figure was not measured in this run. */
+  taskflow_source?: string;
+  /** Peak RSS before the run (Node, tsx and code), for the RSS row. */
+  atomflow_baseline?: Summary;
+  /** Why TaskFlow is null, or what differs between the two sides. */
+  note?: string;
+}
+
+/** Figures with more digits than the noise allows only hide the ones that matter. */
+function round(x: number): number {
+  return Number(x.toPrecision(4));
+}
+
+function roundSummary(s: Summary): Summary {
+  return { median: round(s.median), min: round(s.min), max: round(s.max) };
+}
+
+/** The `--json` line of a row (figures rounded to 4 significant digits). */
+export function jsonLine(row: Row): string {
+  return JSON.stringify({
+    ...row,
+    atomflow: roundSummary(row.atomflow),
+    taskflow: row.taskflow && roundSummary(row.taskflow),
+    ratio: row.ratio === null ? null : round(row.ratio),
+    ...(row.atomflow_baseline ? { atomflow_baseline: roundSummary(row.atomflow_baseline) } : {}),
+  });
+}
+
+/** A figure with as many decimals as its size deserves. */
+export function fmt(x: number): string {
+  const a = Math.abs(x);
+  if (a >= 100) return Math.round(x).toLocaleString('en-US');
+  if (a >= 10) return x.toFixed(1);
+  if (a >= 1) return x.toFixed(2);
+  return x.toPrecision(3);
+}
+
+function cell(s: Summary | null): string {
+  return s ? `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})` : '—';
+}
+
+function taskflowCell(row: Row): string {
+  if (!row.taskflow) return 'null';
+  const tags = [
+    row.taskflow_source ? 'recorded' : '',
+    row.taskflow_n !== undefined ? `N=${row.taskflow_n}` : '',
+  ];
+  const tag = tags.filter((t) => t !== '').join(', ');
+  return tag ? `${cell(row.taskflow)} [${tag}]` : cell(row.taskflow);
+}
+
+/**
+ * Pads columns to their widest cell. Cells hold BMP characters only (–, ×, ≥),
+ * so `length` is their width; `rule` puts dashes under the first line.
+ */
+function layout(lines: string[][], rule = false): string {
+  const widths = lines[0]!.map((_, c) => Math.max(...lines.map((l) => (l[c] ?? '').length)));
+  const all = rule ? [lines[0]!, widths.map((w) => '-'.repeat(w)), ...lines.slice(1)] : lines;
+  return all
+    .map((l) =>
+      l
+        .map((text, c) => text.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** The side-by-side table of every row. */
+export function table(rows: readonly Row[]): string {
+  const head = [
+    'workload',
+    'n',
+    'shape',
+    'unit',
+    'Atomflow median (min–max)',
+    'TaskFlow median (min–max)',
+    'TF/AF',
+    'note',
+  ];
+  const body = rows.map((r) => [
+    r.workload,
+    String(r.n),
+    r.shape ?? '',
+    r.unit,
+    cell(r.atomflow),
+    taskflowCell(r),
+    r.ratio === null ? '—' : `${fmt(r.ratio)}×`,
+    r.note ?? '',
+  ]);
+  return layout([head, ...body], true);
+}
+
+/** The targets, one per line, with the figure each was judged on. */
+export function targetLines(results: readonly TargetResult[]): string {
+  const lines = results.map((t) => [
+    t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'MISS',
+    t.target,
+    `goal ${t.goal}`,
+    t.measured === null ? 'measured: — (needs TaskFlow)' : `measured ${fmt(t.measured)}×`,
+    `(${t.what})`,
+  ]);
+  return layout(lines);
+}
