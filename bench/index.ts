@@ -72,7 +72,7 @@ async function main(): Promise<void> {
         job: c.atomflow,
         repeat: options.repeat,
         warmup: options.warmup,
-        label: label(c),
+        label: `${label(c)} [${c.unit}]`,
       }),
     );
   }

@@ -80,7 +80,8 @@ export class WrappedFailure extends Error {
       if (inner instanceof WrappedFailure) flat.push(...inner.failures);
       else flat.push(f);
     }
-    super(`WrappedFailure: [${flat.map((f) => f.toString()).join(', ')}]`);
+    // The name is prepended by `String(err)`: `WrappedFailure: [Failure: …, Failure: …]`.
+    super(`[${flat.map((f) => f.toString()).join(', ')}]`);
     this.name = 'WrappedFailure';
     this.failures = flat;
   }

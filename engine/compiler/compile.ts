@@ -10,12 +10,6 @@ import { isFlow, type Flow, type FlowItem } from '../patterns/flow.js';
 import { GraphFlow } from '../patterns/graph.js';
 import { addEdge, GNode, type EdgeDecider, type EdgeMeta, type HFlow } from './graph.js';
 
-interface Built {
-  source: GNode;
-  sink: GNode;
-  nodes: GNode[];
-}
-
 function describe(x: unknown): string {
   if (typeof x === 'string') return `'${x}'`;
   if (x instanceof Retry) return `retry '${x.name}'`;
@@ -155,21 +149,29 @@ export class Compilation {
   }
 }
 
+const INVARIANT: EdgeMeta = Object.freeze({ invariant: true });
+const INVARIANT_RETRY: EdgeMeta = Object.freeze({ invariant: true, retry: true });
+
 /** Compiles a flow or a single task. Throws `TypeError` for anything else. */
 export function compile(root: unknown): Compilation {
   const seen = new Set<unknown>();
   let scopeCounter = 0;
+  /** Every node, appended in graph order as the recursion goes. */
+  const order: GNode[] = [];
 
   function check(item: unknown): void {
     if (seen.has(item)) throw new ValueError(`Already compiled item ${describe(item)}, it can't be reused`);
     seen.add(item);
   }
 
-  function compileFlow(flow: Flow, parent: HFlow | undefined, index: number, depth: number): Built {
+  /** Compiles one flow; returns its end node (its start node is the first node it appended). */
+  function compileFlow(flow: Flow, parent: HFlow | undefined, index: number, depth: number): GNode {
     check(flow);
     const flowNode = new GNode('flow', flow.name, undefined, flow);
     flowNode.hparent = parent;
     flowNode.hindex = index;
+    order.push(flowNode);
+    const innerStart = order.length;
     const h: HFlow = { flow, parent, index, depth, items: [], reach: new Map() };
     let retryNode: GNode | undefined;
     if (flow.retry) {
@@ -180,62 +182,68 @@ export function compile(root: unknown): Compilation {
       retryNode.scopeIndex = scopeCounter++;
       h.items.push(flow.retry);
     }
-    const built = new Map<FlowItem, Built>();
-    const inner: GNode[] = [];
-    for (const child of flow.children()) {
+    const children = flow.children();
+    const sources: GNode[] = new Array<GNode>(children.length);
+    const sinks: GNode[] = new Array<GNode>(children.length);
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i] as FlowItem;
       const hi = h.items.length;
       h.items.push(child);
-      let b: Built;
       if (isFlow(child)) {
-        b = compileFlow(child, h, hi, depth + 1);
+        const start = order.length;
+        sinks[i] = compileFlow(child, h, hi, depth + 1);
+        sources[i] = order[start] as GNode;
       } else if (child instanceof Task) {
         check(child);
         const n = new GNode('task', child.name, child, undefined);
         n.hparent = h;
         n.hindex = hi;
         n.scopeIndex = scopeCounter++;
-        b = { source: n, sink: n, nodes: [n] };
+        order.push(n);
+        sources[i] = n;
+        sinks[i] = n;
       } else {
-        throw new TypeError(`Unknown object ${describe(child)} found in flow '${flow.name}': only tasks and flows can be added`);
+        throw new TypeError(
+          `Unknown object ${describe(child)} found in flow '${flow.name}': only tasks and flows can be added`,
+        );
       }
-      built.set(child, b);
-      for (const n of b.nodes) inner.push(n);
     }
-    for (const [u, v, meta] of flow.links()) {
-      const bu = built.get(u);
-      const bv = built.get(v);
-      if (!bu || !bv) continue;
-      const m: EdgeMeta = {};
-      if (meta.invariant) m.invariant = true;
-      if (meta.manual) m.manual = true;
-      if (meta.reasons) m.reasons = new Set(meta.reasons);
-      if (meta.decider) {
-        m.decider = meta.decider;
-        if (meta.deciderDepth) m.deciderDepth = meta.deciderDepth;
+    const innerEnd = order.length;
+    if (flow.kind === 'linear') {
+      for (let i = 1; i < children.length; i++) addEdge(sinks[i - 1] as GNode, sources[i] as GNode, INVARIANT);
+    } else if (flow.kind === 'graph') {
+      const position = new Map<FlowItem, number>();
+      children.forEach((c, i) => position.set(c, i));
+      for (const [u, v, meta] of flow.links()) {
+        const iu = position.get(u);
+        const iv = position.get(v);
+        if (iu === undefined || iv === undefined) continue;
+        addEdge(sinks[iu] as GNode, sources[iv] as GNode, meta);
       }
-      addEdge(bu.sink, bv.source, m);
     }
     const head = retryNode ?? flowNode;
     if (retryNode) {
-      addEdge(flowNode, retryNode, { invariant: true });
-      for (const n of inner) if (n.retry === undefined) n.retry = retryNode;
+      addEdge(flowNode, retryNode, INVARIANT);
+      for (let i = innerStart; i < innerEnd; i++) {
+        const n = order[i] as GNode;
+        if (n.retry === undefined) n.retry = retryNode;
+      }
+      order.push(retryNode);
     }
-    const children = [...built.values()];
-    for (const b of children) {
-      if (b.source.pred.length === 0) addEdge(head, b.source, retryNode ? { invariant: true, retry: true } : { invariant: true });
-    }
+    for (const src of sources) if (src.pred.length === 0) addEdge(head, src, retryNode ? INVARIANT_RETRY : INVARIANT);
     const endNode = new GNode('flow_end', `${flow.name}[$]`, undefined, flow);
     endNode.hparent = parent;
     endNode.hindex = index;
-    if (children.length === 0) addEdge(head, endNode, { invariant: true });
-    for (const b of children) if (b.sink.succ.length === 0) addEdge(b.sink, endNode, { invariant: true });
-    const nodes = [flowNode, ...inner];
-    if (retryNode) nodes.push(retryNode);
-    nodes.push(endNode);
-    return { source: flowNode, sink: endNode, nodes };
+    if (children.length === 0) addEdge(head, endNode, INVARIANT);
+    for (const sink of sinks) if (sink.succ.length === 0) addEdge(sink, endNode, INVARIANT);
+    order.push(endNode);
+    return endNode;
   }
 
-  if (isFlow(root)) return new Compilation(compileFlow(root, undefined, 0, 0).nodes);
+  if (isFlow(root)) {
+    compileFlow(root, undefined, 0, 0);
+    return new Compilation(order);
+  }
   if (root instanceof Task) {
     const n = new GNode('task', root.name, root, undefined);
     n.scopeIndex = 0;
@@ -243,4 +251,3 @@ export function compile(root: unknown): Compilation {
   }
   throw new TypeError(`Unknown object ${describe(root)} requested to compile: only a flow or a task can be run`);
 }
-

@@ -73,7 +73,11 @@ export class Storage {
   private readonly mappings = new Map<string, Map<string, string | number | null>>();
   private transients: Values = {};
   private readonly injectedArgs = new Map<string, Values>();
+  /** Failures as raised (with their error objects), which serialisation loses; only atoms that failed have one. */
   private readonly failures = new Map<string, { EXECUTE?: Failure; REVERT?: Failure }>();
+  private failureViews:
+    | { execute: Readonly<Record<string, Failure>>; revert: Readonly<Record<string, Failure>> }
+    | undefined;
   private readonly lookupCache = new Map<GNode, Map<string, readonly Located[]>>();
   /**
    * Increments whenever an atom stops being "settled" for execution (leaves
@@ -88,6 +92,7 @@ export class Storage {
     this.flowDetail = flowDetail;
     this.backend = backend;
     for (const ad of flowDetail) {
+      if (!ad.failure && !ad.revertFailure) continue;
       const cache: { EXECUTE?: Failure; REVERT?: Failure } = {};
       if (ad.failure) cache.EXECUTE = ad.failure;
       if (ad.revertFailure) cache.REVERT = ad.revertFailure;
@@ -148,7 +153,6 @@ export class Storage {
         ad.version = atom.version;
         created.push(ad);
         this.flowDetail.add(ad);
-        this.failures.set(ad.name, {});
       }
       this.setResultMapping(atom.name, ATOM, atom.saveAs);
       out.push(ad);
@@ -175,6 +179,17 @@ export class Storage {
     kind: Provider['kind'],
     mapping: ReadonlyMap<string, string | number | null>,
   ): void {
+    if (kind === ATOM) {
+      // An atom's mapping never changes: register it without keeping a copy.
+      for (const [name, index] of mapping) {
+        const entries = this.reverse.get(name);
+        if (!entries) this.reverse.set(name, [{ name: providerName, index, kind }]);
+        else if (!entries.some((p) => p.name === providerName && p.index === index)) {
+          entries.push({ name: providerName, index, kind });
+        }
+      }
+      return;
+    }
     let own = this.mappings.get(providerName);
     if (!own) {
       own = new Map();
@@ -247,6 +262,7 @@ export class Storage {
         const cache = this.failures.get(ad.name) ?? {};
         cache[ad.intention] = result;
         this.failures.set(ad.name, cache);
+        this.failureViews = undefined;
       }
     }
   }
@@ -318,7 +334,8 @@ export class Storage {
     const ad = this.detail(name);
     this.trackEpochs(ad.state, state, ad.intention, EXECUTE);
     ad.reset(state);
-    this.failures.set(name, {});
+    this.failures.delete(name);
+    this.failureViews = undefined;
     this.persistAtom(ad);
   }
 
@@ -334,7 +351,6 @@ export class Storage {
         ad.state = SUCCESS;
         ad.results = { ...pairs };
         this.flowDetail.add(ad);
-        this.failures.set(INJECTOR_NAME, {});
         this.persistFlow([ad]);
       } else {
         ad.results = { ...((ad.results) ?? {}), ...pairs };
@@ -431,22 +447,39 @@ export class Storage {
     return ad.revertResults;
   }
 
+  /** Failures by atom name in atom-detail creation order; rebuilt only after a failure was saved or reset. */
+  private views(): { execute: Readonly<Record<string, Failure>>; revert: Readonly<Record<string, Failure>> } {
+    if (this.failureViews) return this.failureViews;
+    const names = [...this.failures.keys()];
+    if (names.length > 1) {
+      const rank = new Map<string, number>();
+      let i = 0;
+      for (const n of this.flowDetail.atoms.keys()) rank.set(n, i++);
+      names.sort((a, b) => (rank.get(a) ?? i) - (rank.get(b) ?? i));
+    }
+    const execute: Record<string, Failure> = {};
+    const revert: Record<string, Failure> = {};
+    for (const n of names) {
+      const c = this.failures.get(n);
+      if (c?.EXECUTE) execute[n] = c.EXECUTE;
+      if (c?.REVERT) revert[n] = c.REVERT;
+    }
+    this.failureViews = { execute: Object.freeze(execute), revert: Object.freeze(revert) };
+    return this.failureViews;
+  }
+
   /** Execute failures by atom name (including atoms no longer in the flow). */
-  getExecuteFailures(): Record<string, Failure> {
-    const out: Record<string, Failure> = {};
-    for (const [name, c] of this.failures) if (c.EXECUTE) out[name] = c.EXECUTE;
-    return out;
+  getExecuteFailures(): Readonly<Record<string, Failure>> {
+    return this.views().execute;
   }
 
   /** Same as {@link getExecuteFailures}. */
-  getFailures(): Record<string, Failure> {
+  getFailures(): Readonly<Record<string, Failure>> {
     return this.getExecuteFailures();
   }
 
-  getRevertFailures(): Record<string, Failure> {
-    const out: Record<string, Failure> = {};
-    for (const [name, c] of this.failures) if (c.REVERT) out[name] = c.REVERT;
-    return out;
+  getRevertFailures(): Readonly<Record<string, Failure>> {
+    return this.views().revert;
   }
 
   hasFailures(): boolean {
