@@ -54,11 +54,12 @@ export class MissingDependencies extends DependencyFailure {
   /** `'execute'` or `'revert'` for an atom-level error. */
   readonly method: string | undefined;
 
-  constructor(who: string, requirements: readonly string[], cause?: unknown, method?: string) {
+  constructor(who: string, requirements: readonly string[], cause?: unknown, method?: string, why?: string) {
     const list = `[${requirements.map((r) => `'${r}'`).join(', ')}]`;
+    const reason = why ?? 'but no other entity produces said requirements';
     const message = method
-      ? `'${method}' method on '${who}' requires ${list} but no other entity produces said requirements`
-      : `'${who}' requires ${list} but no other entity produces said requirements`;
+      ? `'${method}' method on '${who}' requires ${list} ${reason}`
+      : `'${who}' requires ${list} ${reason}`;
     super(message, cause === undefined ? undefined : { cause });
     this.who = who;
     this.missingRequirements = requirements;

@@ -30,7 +30,13 @@ export {
 export { Flow, type FlowItem, type Decider, type LinkMeta } from './patterns/flow.js';
 export { LinearFlow, linear } from './patterns/linear.js';
 export { UnorderedFlow, unordered } from './patterns/unordered.js';
-export { GraphFlow, TargetedGraphFlow, graph, type GraphAddOptions, type LinkOptions } from './patterns/graph.js';
+export {
+  GraphFlow,
+  TargetedGraphFlow,
+  graph,
+  type GraphAddOptions,
+  type LinkOptions,
+} from './patterns/graph.js';
 export { Depth, pickWidest } from './patterns/depth.js';
 export { compile, Compilation } from './compiler/compile.js';
 export { Engine, type EngineOptions } from './engines/engine.js';

@@ -67,7 +67,10 @@ function toList(v: string | readonly string[] | undefined): string[] {
 
 const NO_OPTIONAL = { names: [] as string[], defaults: {} as Values };
 
-function optionalSpec(v: readonly string[] | Readonly<Values> | undefined): { names: string[]; defaults: Values } {
+function optionalSpec(v: readonly string[] | Readonly<Values> | undefined): {
+  names: string[];
+  defaults: Values;
+} {
   if (v === undefined) return NO_OPTIONAL;
   if (Array.isArray(v)) return { names: [...(v as readonly string[])], defaults: {} };
   if (isPlainObject(v)) return { names: Object.keys(v), defaults: { ...v } };
@@ -151,7 +154,10 @@ function unique(xs: readonly string[]): string[] {
 }
 
 /** Converts `provides` into symbol → index (`null` = the whole result). */
-export function toSaveAs(provides: ProvidesSpec | undefined, atomName: string): Map<string, string | number | null> {
+export function toSaveAs(
+  provides: ProvidesSpec | undefined,
+  atomName: string,
+): Map<string, string | number | null> {
   const m = new Map<string, string | number | null>();
   if (provides === undefined || provides === null) return m;
   if (typeof provides === 'string') {

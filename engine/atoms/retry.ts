@@ -40,7 +40,8 @@ export class History {
 
   /** The failures of one attempt (`index`), or of every attempt. */
   *outcomesIter(index?: number): IterableIterator<readonly [string, Failure]> {
-    const entries = index === undefined ? this.entries : [this.entries.at(index)].filter((e) => e !== undefined);
+    const entries =
+      index === undefined ? this.entries : [this.entries.at(index)].filter((e) => e !== undefined);
     for (const [, failures] of entries) for (const pair of Object.entries(failures)) yield pair;
   }
 

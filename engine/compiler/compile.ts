@@ -210,7 +210,8 @@ export function compile(root: unknown): Compilation {
     }
     const innerEnd = order.length;
     if (flow.kind === 'linear') {
-      for (let i = 1; i < children.length; i++) addEdge(sinks[i - 1] as GNode, sources[i] as GNode, INVARIANT);
+      for (let i = 1; i < children.length; i++)
+        addEdge(sinks[i - 1] as GNode, sources[i] as GNode, INVARIANT);
     } else if (flow.kind === 'graph') {
       const position = new Map<FlowItem, number>();
       children.forEach((c, i) => position.set(c, i));
@@ -230,7 +231,8 @@ export function compile(root: unknown): Compilation {
       }
       order.push(retryNode);
     }
-    for (const src of sources) if (src.pred.length === 0) addEdge(head, src, retryNode ? INVARIANT_RETRY : INVARIANT);
+    for (const src of sources)
+      if (src.pred.length === 0) addEdge(head, src, retryNode ? INVARIANT_RETRY : INVARIANT);
     const endNode = new GNode('flow_end', `${flow.name}[$]`, undefined, flow);
     endNode.hparent = parent;
     endNode.hindex = index;
@@ -249,5 +251,7 @@ export function compile(root: unknown): Compilation {
     n.scopeIndex = 0;
     return new Compilation([n]);
   }
-  throw new TypeError(`Unknown object ${describe(root)} requested to compile: only a flow or a task can be run`);
+  throw new TypeError(
+    `Unknown object ${describe(root)} requested to compile: only a flow or a task can be run`,
+  );
 }

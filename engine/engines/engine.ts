@@ -128,11 +128,21 @@ export class Engine {
         // One mapping shared by both methods is checked (and reported) once.
         if (method === 'revert' && mapping === atom.executeMapping) continue;
         const missing = this.storage.fetchUnsatisfiedArgs(n.name, mapping);
-        if (missing.length === 0) continue;
-        const sorted = [...new Set(missing)].sort();
-        last = new MissingDependencies(n.name, sorted, last, method);
-        count++;
-        for (const m of sorted) all.add(m);
+        if (missing.length > 0) {
+          const sorted = [...new Set(missing)].sort();
+          last = new MissingDependencies(n.name, sorted, last, method);
+          count++;
+          for (const m of sorted) all.add(m);
+        }
+        // Found here, before anything runs; TaskFlow finds these only when the atom is reached.
+        for (const [symbol, providers] of this.storage.unreachableOptionalArgs(n.name, mapping)) {
+          const why =
+            `as an optional argument, but its only providers (${providers.map((p) => `'${p}'`).join(', ')}) ` +
+            `run beside or after '${n.name}', so it could never be read (inject it, or order the provider first)`;
+          last = new MissingDependencies(n.name, [symbol], last, method, why);
+          count++;
+          all.add(symbol);
+        }
       }
     }
     if (!last) return;
@@ -142,7 +152,8 @@ export class Engine {
 
   /** Everything back to PENDING (keeps retry histories); allowed from SUCCESS or REVERTED only. */
   reset(): void {
-    if (!this.runtime) throw new InvalidState('Can not reset an engine which has not been compiled and prepared');
+    if (!this.runtime)
+      throw new InvalidState('Can not reset an engine which has not been compiled and prepared');
     this.runtime.resetAtoms(this.compilation.atoms, PENDING, EXECUTE);
     this.changeFlowState(PENDING);
   }
@@ -275,7 +286,7 @@ export class Engine {
         // eslint-disable-next-line no-unsafe-finally
         throw error;
       }
-       
+
       this.finish(machine, state);
     }
   }

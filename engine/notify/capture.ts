@@ -12,7 +12,8 @@ export function formatResult(value: unknown): string {
   if (value === undefined || value === null) return 'None';
   if (value instanceof Failure) return value.toString();
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   try {
     return JSON.stringify(value) ?? Object.prototype.toString.call(value);
   } catch {
@@ -24,7 +25,9 @@ export function formatResult(value: unknown): string {
 export function formatEvent(e: FlowEvent | AtomEvent): string {
   if (e.type === 'flow') return `${e.flowName}.f ${e.state}`;
   const suffix = e.kind === 'task' ? 't' : 'r';
-  return e.hasResult ? `${e.name}.${suffix} ${e.state}(${formatResult(e.result)})` : `${e.name}.${suffix} ${e.state}`;
+  return e.hasResult
+    ? `${e.name}.${suffix} ${e.state}(${formatResult(e.result)})`
+    : `${e.name}.${suffix} ${e.state}`;
 }
 
 export interface CaptureOptions {
@@ -63,9 +66,13 @@ export class CaptureListener {
 export class PrintingListener {
   private readonly unsubscribe: () => void;
 
-  constructor(notifier: Notifier, write: (line: string) => void = (l) => {
+  constructor(
+    notifier: Notifier,
+    write: (line: string) => void = (l) => {
       console.log(l);
-    }, progress = false) {
+    },
+    progress = false,
+  ) {
     this.unsubscribe = notifier.on('*', (e) => {
       if (e.type === 'progress') {
         if (progress) write(`${e.name} progress ${(e.progress * 100).toFixed(0)}%`);

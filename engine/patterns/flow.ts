@@ -3,8 +3,8 @@
  * that are tasks or nested flows, and the links between them.
  */
 import type { Atom } from '../atoms/atom.js';
-import type { Retry } from '../atoms/retry.js';
-import type { Task } from '../atoms/task.js';
+import { Retry } from '../atoms/retry.js';
+import { Task } from '../atoms/task.js';
 import type { Depth } from './depth.js';
 
 /** Anything a flow can hold. */
@@ -71,6 +71,29 @@ export abstract class Flow {
   toString(): string {
     return `"${this.kind}_flow.Flow: ${this.name}(len=${this.length})"`;
   }
+}
+
+/**
+ * Refuses, when it is added, anything a flow cannot hold — TaskFlow only finds
+ * these at compile time. A retry is given to the flow, never added to it.
+ */
+export function checkItem(flow: Flow, item: unknown): asserts item is FlowItem {
+  if (item instanceof Task || item instanceof Flow) return;
+  if (item instanceof Retry) {
+    throw new TypeError(
+      `Retry '${item.name}' cannot be added to flow '${flow.name}' as a child: give it to the flow instead, ` +
+        `e.g. linear('${flow.name}', retry)`,
+    );
+  }
+  let shown: string;
+  try {
+    shown = typeof item === 'string' ? `'${item}'` : String(item);
+  } catch {
+    shown = typeof item;
+  }
+  throw new TypeError(
+    `Unknown object ${shown} added to flow '${flow.name}': only tasks and flows can be added`,
+  );
 }
 
 /** Whether a value is a flow (as opposed to an atom). */

@@ -5,7 +5,7 @@
 import type { Retry } from '../atoms/retry.js';
 import { AmbiguousDependency, DependencyFailure, ValueError } from '../errors.js';
 import { toDepth, type Depth } from './depth.js';
-import { Flow, isFlow, type Decider, type FlowItem, type LinkMeta } from './flow.js';
+import { Flow, checkItem, isFlow, type Decider, type FlowItem, type LinkMeta } from './flow.js';
 
 /** Options of {@link GraphFlow.add}. */
 export interface GraphAddOptions {
@@ -47,6 +47,7 @@ export class GraphFlow extends Flow {
       options = last;
       args = args.slice(0, -1);
     }
+    for (const it of args) checkItem(this, it);
     const items = [...new Set(args as FlowItem[])].filter((n) => !this.present.has(n));
     if (items.length === 0) return this;
     const resolveRequires = options.resolveRequires ?? true;
@@ -227,7 +228,9 @@ export class GraphFlow extends Flow {
   ): () => void {
     const m = this.succ.get(u) as Map<FlowItem, LinkMeta>;
     const existing = m.get(v);
-    const before = existing ? { ...existing, reasons: existing.reasons && new Set(existing.reasons) } : undefined;
+    const before = existing
+      ? { ...existing, reasons: existing.reasons && new Set(existing.reasons) }
+      : undefined;
     const meta: LinkMeta = existing ?? {};
     if (how.reason !== undefined) (meta.reasons ??= new Set()).add(how.reason);
     if (how.manual) {

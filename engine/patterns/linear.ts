@@ -1,6 +1,6 @@
 /** Linear flows: children run strictly in the order they were added (spec §2.2). */
 import type { Retry } from '../atoms/retry.js';
-import { Flow, type FlowItem, type LinkMeta } from './flow.js';
+import { Flow, checkItem, type FlowItem, type LinkMeta } from './flow.js';
 
 export class LinearFlow extends Flow {
   readonly kind = 'linear' as const;
@@ -9,6 +9,7 @@ export class LinearFlow extends Flow {
 
   /** Appends children; an item already in this flow is ignored. */
   add(...items: FlowItem[]): this {
+    for (const it of items) checkItem(this, it);
     for (const it of items) {
       if (this.present.has(it)) continue;
       this.present.add(it);

@@ -1,6 +1,6 @@
 /** Unordered flows: children have no order between them and may run at once (spec §2.3). */
 import type { Retry } from '../atoms/retry.js';
-import { Flow, type FlowItem, type LinkMeta } from './flow.js';
+import { Flow, checkItem, type FlowItem, type LinkMeta } from './flow.js';
 
 export class UnorderedFlow extends Flow {
   readonly kind = 'unordered' as const;
@@ -9,6 +9,7 @@ export class UnorderedFlow extends Flow {
 
   /** Adds children; an item already in this flow is ignored. */
   add(...items: FlowItem[]): this {
+    for (const it of items) checkItem(this, it);
     for (const it of items) {
       if (this.present.has(it)) continue;
       this.present.add(it);

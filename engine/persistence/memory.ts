@@ -91,4 +91,3 @@ export class MemoryBackend implements PersistenceBackend {
     // Nothing to release.
   }
 }
-

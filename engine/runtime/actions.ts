@@ -51,9 +51,26 @@ export class Actions {
     if (progress !== undefined) storage.setProgress(ad, progress);
     if (notifier.size === 0) return;
     if (result === NO_RESULT) {
-      notifier.emit({ type: 'atom', kind: 'task', name: ad.name, uuid: ad.uuid, state, oldState: old, hasResult: false });
+      notifier.emit({
+        type: 'atom',
+        kind: 'task',
+        name: ad.name,
+        uuid: ad.uuid,
+        state,
+        oldState: old,
+        hasResult: false,
+      });
     } else {
-      notifier.emit({ type: 'atom', kind: 'task', name: ad.name, uuid: ad.uuid, state, oldState: old, hasResult: true, result });
+      notifier.emit({
+        type: 'atom',
+        kind: 'task',
+        name: ad.name,
+        uuid: ad.uuid,
+        state,
+        oldState: old,
+        hasResult: true,
+        result,
+      });
     }
     if (progress !== undefined) notifier.emit({ type: 'progress', name: ad.name, uuid: ad.uuid, progress });
   }
@@ -72,9 +89,26 @@ export class Actions {
     }
     if (notifier.size === 0) return;
     if (result === NO_RESULT) {
-      notifier.emit({ type: 'atom', kind: 'retry', name: ad.name, uuid: ad.uuid, state, oldState: old, hasResult: false });
+      notifier.emit({
+        type: 'atom',
+        kind: 'retry',
+        name: ad.name,
+        uuid: ad.uuid,
+        state,
+        oldState: old,
+        hasResult: false,
+      });
     } else {
-      notifier.emit({ type: 'atom', kind: 'retry', name: ad.name, uuid: ad.uuid, state, oldState: old, hasResult: true, result });
+      notifier.emit({
+        type: 'atom',
+        kind: 'retry',
+        name: ad.name,
+        uuid: ad.uuid,
+        state,
+        oldState: old,
+        hasResult: true,
+        result,
+      });
     }
   }
 
@@ -125,7 +159,15 @@ export class Actions {
     const args = storage.mappedArgs(task.revertMapping, node, ad);
     const result = storage.resultOf(ad);
     const failures = storage.getFailures();
-    return this.rt.executor.revertTask(node, task, ad.uuid, args, result, failures, this.progressCallback(node, ad));
+    return this.rt.executor.revertTask(
+      node,
+      task,
+      ad.uuid,
+      args,
+      result,
+      failures,
+      this.progressCallback(node, ad),
+    );
   }
 
   private retryArgs(node: GNode, ad: AtomDetail, revert: boolean): Values {

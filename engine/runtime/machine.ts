@@ -106,7 +106,8 @@ export class Machine {
         const ad = n.detail as AtomDetail;
         if (ad.state === FAILURE) this.completer.processFailure(n, rt.storage.resultOf(ad) as Failure);
       }
-      for (const n of atoms) if (n.kind === 'retry' && (n.detail as AtomDetail).state === RETRYING) rt.retrySubflow(n);
+      for (const n of atoms)
+        if (n.kind === 'retry' && (n.detail as AtomDetail).state === RETRYING) rt.retrySubflow(n);
     }
     const out: GNode[] = [];
     for (const n of atoms) {

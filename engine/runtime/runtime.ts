@@ -58,11 +58,7 @@ export class Runtime {
   }
 
   /** The atom itself is not included; every transitive successor is, in depth-first order. */
-  *successorsDepthFirst(
-    start: GNode,
-    throughFlows = true,
-    throughRetries = true,
-  ): Generator<GNode> {
+  *successorsDepthFirst(start: GNode, throughFlows = true, throughRetries = true): Generator<GNode> {
     // A set, not the nodes' visit stamps: this runs inside selector scans (deciders) that use those.
     const seen = new Set<GNode>();
     const stack = [...start.succ];

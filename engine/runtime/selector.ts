@@ -14,17 +14,7 @@
  */
 import type { GNode } from '../compiler/graph.js';
 import type { AtomDetail } from '../persistence/models.js';
-import {
-  EXECUTE,
-  FAILURE,
-  IGNORE,
-  PENDING,
-  REVERT,
-  REVERTED,
-  RETRY,
-  RETRYING,
-  SUCCESS,
-} from '../states.js';
+import { EXECUTE, FAILURE, IGNORE, PENDING, REVERT, REVERTED, RETRY, RETRYING, SUCCESS } from '../states.js';
 import type { Runtime } from './runtime.js';
 
 function settled(ad: AtomDetail): boolean {

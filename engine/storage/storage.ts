@@ -50,7 +50,10 @@ interface Located {
 const EXECUTE_STATES_WITH_RESULTS = new Set<AtomState>([SUCCESS, FAILURE, REVERTING]);
 const REVERT_STATES_WITH_RESULTS = new Set<AtomState>([REVERTED, REVERT_FAILURE, REVERTING]);
 
-function extract(container: unknown, index: string | number | null): { ok: true; value: unknown } | { ok: false } {
+function extract(
+  container: unknown,
+  index: string | number | null,
+): { ok: true; value: unknown } | { ok: false } {
   if (index === null) return { ok: true, value: container };
   if (container === null || container === undefined || typeof container !== 'object') return { ok: false };
   if (Array.isArray(container)) {
@@ -76,8 +79,7 @@ export class Storage {
   /** Failures as raised (with their error objects), which serialisation loses; only atoms that failed have one. */
   private readonly failures = new Map<string, { EXECUTE?: Failure; REVERT?: Failure }>();
   private failureViews:
-    | { execute: Readonly<Record<string, Failure>>; revert: Readonly<Record<string, Failure>> }
-    | undefined;
+    { execute: Readonly<Record<string, Failure>>; revert: Readonly<Record<string, Failure>> } | undefined;
   private readonly lookupCache = new Map<GNode, Map<string, readonly Located[]>>();
   /**
    * Increments whenever an atom stops being "settled" for execution (leaves
@@ -118,7 +120,9 @@ export class Storage {
     try {
       this.backend.updateAtomDetail(this.flowDetail.uuid, ad);
     } catch (e) {
-      throw e instanceof StorageFailure ? e : new StorageFailure(`Failed saving atom detail '${ad.name}'`, { cause: e });
+      throw e instanceof StorageFailure
+        ? e
+        : new StorageFailure(`Failed saving atom detail '${ad.name}'`, { cause: e });
     }
   }
 
@@ -146,7 +150,9 @@ export class Storage {
       let ad = this.flowDetail.atoms.get(atom.name);
       if (ad) {
         if (ad.kind !== kind) {
-          throw new Duplicate(`Atom detail '${atom.name}' already exists in flow detail '${this.flowDetail.name}'`);
+          throw new Duplicate(
+            `Atom detail '${atom.name}' already exists in flow detail '${this.flowDetail.name}'`,
+          );
         }
       } else {
         ad = new AtomDetail(atom.name, kind);
@@ -240,8 +246,10 @@ export class Storage {
   }
 
   private trackEpochs(oldState: AtomState, newState: AtomState, oldInt: Intention, newInt: Intention): void {
-    const settledBefore = (oldState === SUCCESS || oldState === IGNORE) && (oldInt === EXECUTE || oldInt === IGNORE);
-    const settledAfter = (newState === SUCCESS || newState === IGNORE) && (newInt === EXECUTE || newInt === IGNORE);
+    const settledBefore =
+      (oldState === SUCCESS || oldState === IGNORE) && (oldInt === EXECUTE || oldInt === IGNORE);
+    const settledAfter =
+      (newState === SUCCESS || newState === IGNORE) && (newInt === EXECUTE || newInt === IGNORE);
     if (settledBefore && !settledAfter) this.executeEpoch++;
     const clearBefore = oldState === PENDING || oldState === REVERTED || oldState === IGNORE;
     const clearAfter = newState === PENDING || newState === REVERTED || newState === IGNORE;
@@ -353,7 +361,7 @@ export class Storage {
         this.flowDetail.add(ad);
         this.persistFlow([ad]);
       } else {
-        ad.results = { ...((ad.results) ?? {}), ...pairs };
+        ad.results = { ...(ad.results ?? {}), ...pairs };
         this.persistAtom(ad);
       }
       this.setResultMapping(
@@ -371,7 +379,7 @@ export class Storage {
     if (transient) {
       this.injectedArgs.set(atomName, { ...(this.injectedArgs.get(atomName) ?? {}), ...pairs });
     } else {
-      ad.meta.injected = { ...((ad.meta.injected) ?? {}), ...pairs };
+      ad.meta.injected = { ...(ad.meta.injected ?? {}), ...pairs };
       this.persistAtom(ad);
     }
   }
@@ -549,9 +557,12 @@ export class Storage {
         container = this.resultOf(ad);
       } catch (e) {
         if (e instanceof DisallowedAccess && e.state === IGNORE) continue;
-        throw new NotFound(`Expected to be able to find output '${name}' produced by '${p.name}' but its result is not accessible`, {
-          cause: e,
-        });
+        throw new NotFound(
+          `Expected to be able to find output '${name}' produced by '${p.name}' but its result is not accessible`,
+          {
+            cause: e,
+          },
+        );
       }
       if (container instanceof Failure) {
         values.push(container);
@@ -565,7 +576,8 @@ export class Storage {
       }
       values.push(r.value);
     }
-    if (values.length === 0) throw new NotFound(`Unable to find result '${name}', searched ${providers.length} providers`);
+    if (values.length === 0)
+      throw new NotFound(`Unable to find result '${name}', searched ${providers.length} providers`);
     return values;
   }
 
@@ -649,7 +661,12 @@ export class Storage {
     return out;
   }
 
-  private lookup(param: string, symbol: string, providers: readonly Provider[], node: GNode | undefined): unknown {
+  private lookup(
+    param: string,
+    symbol: string,
+    providers: readonly Provider[],
+    node: GNode | undefined,
+  ): unknown {
     for (const p of providers) {
       if (p.kind === ATOM) continue;
       const r = extract(this.defaultValues(p), p.index);
@@ -695,6 +712,33 @@ export class Storage {
       `Mapped argument '${param}' <= '${symbol}' was not produced by any accessible provider ` +
         `(${located.length} possible providers were scanned)`,
     );
+  }
+
+  /**
+   * Optional parameters that can never be read: their symbol is produced, but
+   * only by atoms this one cannot see (beside it or after it), and nothing
+   * injects it. TaskFlow lets such a run start and fail when the atom is
+   * reached (spec §4.3); the engine reports it before anything runs.
+   * Returns `[symbol, providerNames]` pairs.
+   */
+  unreachableOptionalArgs(atomName: string, mapping: ArgMapping): [string, string[]][] {
+    const out: [string, string[]][] = [];
+    if (mapping.optionalParams.size === 0) return out;
+    const ad = this.detail(atomName);
+    const node = this.compilation?.atom(atomName);
+    const transientArgs = this.injectedArgs.get(atomName);
+    const persistentArgs = ad.meta.injected as Values | undefined;
+    for (const param of mapping.optionalParams) {
+      const symbol = mapping.rebind[param] as string;
+      if (transientArgs && symbol in transientArgs) continue;
+      if (persistentArgs && symbol in persistentArgs) continue;
+      const providers = this.reverse.get(symbol);
+      if (!providers || !node) continue;
+      if (providers.some((p) => p.kind !== ATOM && extract(this.defaultValues(p), p.index).ok)) continue;
+      if (this.located(node, symbol, providers).length > 0) continue;
+      out.push([symbol, providers.filter((p) => p.kind === ATOM).map((p) => p.name)]);
+    }
+    return out;
   }
 
   /**

@@ -171,14 +171,20 @@ describe.each(enginesFor('SP'))('$name engine', (eng) => {
     });
 
     it('S84c atom inject alone', async () => {
-      const engine = loadIt(new TaskMultiArgOneReturn('task', { provides: 'result', inject: { x: 1, y: 4, z: 9 } }));
+      const engine = loadIt(
+        new TaskMultiArgOneReturn('task', { provides: 'result', inject: { x: 1, y: 4, z: 9 } }),
+      );
       await engine.run();
       expect(engine.storage.fetchAll()).toEqual({ result: 14 });
     });
 
     it('S84d list rebind satisfied by atom inject', async () => {
       const engine = loadIt(
-        new TaskMultiArgOneReturn('task', { provides: 'result', rebind: ['a', 'b', 'c'], inject: { a: 1, b: 4, c: 9 } }),
+        new TaskMultiArgOneReturn('task', {
+          provides: 'result',
+          rebind: ['a', 'b', 'c'],
+          inject: { a: 1, b: 4, c: 9 },
+        }),
       );
       await engine.run();
       expect(engine.storage.fetchAll()).toEqual({ result: 14 });
@@ -198,7 +204,9 @@ describe.each(enginesFor('SP'))('$name engine', (eng) => {
     });
 
     it('S84f full list rebind', async () => {
-      const engine = loadIt(new TaskMultiArgOneReturn('task', { provides: 'result', rebind: ['a', 'b', 'c'] }));
+      const engine = loadIt(
+        new TaskMultiArgOneReturn('task', { provides: 'result', rebind: ['a', 'b', 'c'] }),
+      );
       engine.storage.inject({ a: 1, b: 2, c: 3, x: 4, y: 5, z: 6 });
       await engine.run();
       expect(engine.storage.fetchAll()).toEqual({ a: 1, b: 2, c: 3, x: 4, y: 5, z: 6, result: 6 });
@@ -230,19 +238,26 @@ describe.each(enginesFor('SP'))('$name engine', (eng) => {
     });
 
     it('S85b map rebind to an absent symbol', async () => {
-      await expectMissing(new TaskMultiArg('task', { rebind: { z: 'b' } }), { a: 1, y: 4, c: 9, x: 17 }, ['b']);
+      await expectMissing(new TaskMultiArg('task', { rebind: { z: 'b' } }), { a: 1, y: 4, c: 9, x: 17 }, [
+        'b',
+      ]);
     });
 
     it('S85c list rebind to an absent symbol', async () => {
-      await expectMissing(new TaskMultiArg('task', { rebind: ['a', 'z', 'b'] }), { a: 1, b: 4, c: 9, x: 17 }, ['z']);
+      await expectMissing(
+        new TaskMultiArg('task', { rebind: ['a', 'z', 'b'] }),
+        { a: 1, b: 4, c: 9, x: 17 },
+        ['z'],
+      );
     });
 
     it('S85d revert rebind to an absent symbol', async () => {
       // z is missing for execute too (the store has no z); revert also needs b.
-      await expectMissing(new TaskMultiArg('task', { revertRebind: { z: 'b' } }), { a: 1, y: 4, c: 9, x: 17 }, [
-        'b',
-        'z',
-      ]);
+      await expectMissing(
+        new TaskMultiArg('task', { revertRebind: { z: 'b' } }),
+        { a: 1, y: 4, c: 9, x: 17 },
+        ['b', 'z'],
+      );
     });
 
     it('S85e revert requires an absent symbol', async () => {
@@ -258,7 +273,8 @@ describe.each(enginesFor('SP'))('$name engine', (eng) => {
       engine.storage.inject({ revert_arg: null });
       const second = await runExpectingError(engine);
       expect(raisedMatches(second, 'ExecutionFailure')).toBe(true);
-      if (!(second instanceof Error && second.name === 'WrappedFailure')) expect(second).toBeInstanceOf(ExecutionFailure);
+      if (!(second instanceof Error && second.name === 'WrappedFailure'))
+        expect(second).toBeInstanceOf(ExecutionFailure);
       expect(engine.storage.getAtomState('task')).toBe('REVERTED');
     });
   });

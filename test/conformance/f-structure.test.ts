@@ -48,7 +48,8 @@ const prt = (name: string, provides?: ProvidesSpec, requires?: readonly string[]
   task({ name, provides, requires, extraArgs: true, execute: () => undefined });
 
 /** TaskFlow's `make_many(n)`: independent tasks named a, b, c, … */
-const many = (n: number) => Array.from({ length: n }, (_, i) => new TaskNoRequiresNoReturns(String.fromCharCode(97 + i)));
+const many = (n: number) =>
+  Array.from({ length: n }, (_, i) => new TaskNoRequiresNoReturns(String.fromCharCode(97 + i)));
 
 /** A flow's requires and provides as sets. */
 const rp = (f: Flow | FlowItem) => [set(f.requires), set(f.provides)];
@@ -106,13 +107,19 @@ describe('S86 flow requires/provides', () => {
   it('S86a single tasks', () => {
     expect(rp(new TaskNoRequiresNoReturns('t'))).toEqual([set([]), set([])]);
     expect(rp(new TaskMultiArg('t'))).toEqual([set(['x', 'y', 'z']), set([])]);
-    expect(rp(new TaskMultiArg('t', { rebind: { x: 'a', y: 'b', z: 'c' } }))).toEqual([set(['a', 'b', 'c']), set([])]);
+    expect(rp(new TaskMultiArg('t', { rebind: { x: 'a', y: 'b', z: 'c' } }))).toEqual([
+      set(['a', 'b', 'c']),
+      set([]),
+    ]);
     // TaskFlow: TaskMultiArg(requires=['a','b']) — extra requirements on top of execute(x, y, z).
     expect(rp(new TaskMultiArg('t', { requires: ['x', 'y', 'z', 'a', 'b'] }))).toEqual([
       set(['a', 'b', 'x', 'y', 'z']),
       set([]),
     ]);
-    expect(rp(new TaskMultiReturn('t', { provides: ['a', 'b', 'c'] }))).toEqual([set([]), set(['a', 'b', 'c'])]);
+    expect(rp(new TaskMultiReturn('t', { provides: ['a', 'b', 'c'] }))).toEqual([
+      set([]),
+      set(['a', 'b', 'c']),
+    ]);
     expect(rp(new TaskMultiArgMultiReturn('t', { provides: ['a', 'b', 'c'] }))).toEqual([
       set(['x', 'y', 'z']),
       set(['a', 'b', 'c']),
@@ -127,10 +134,9 @@ describe('S86 flow requires/provides', () => {
       set(['x', 'y', 'z']),
       set([]),
     ]);
-    expect(rp(linear('lf').add(new TaskOneArg('task1', { rebind: ['q'] }), new TaskMultiArg('task2')))).toEqual([
-      set(['x', 'y', 'z', 'q']),
-      set([]),
-    ]);
+    expect(
+      rp(linear('lf').add(new TaskOneArg('task1', { rebind: ['q'] }), new TaskMultiArg('task2'))),
+    ).toEqual([set(['x', 'y', 'z', 'q']), set([])]);
     expect(
       rp(
         linear('lf').add(
@@ -139,10 +145,9 @@ describe('S86 flow requires/provides', () => {
         ),
       ),
     ).toEqual([set([]), set(['x', 'a', 'b', 'c'])]);
-    expect(rp(linear('lf').add(new TaskOneReturn('task1', { provides: 'x' }), new TaskOneArg('task2')))).toEqual([
-      set([]),
-      set(['x']),
-    ]);
+    expect(
+      rp(linear('lf').add(new TaskOneReturn('task1', { provides: 'x' }), new TaskOneArg('task2'))),
+    ).toEqual([set([]), set(['x'])]);
     expect(
       rp(
         linear('lf').add(
@@ -163,10 +168,9 @@ describe('S86 flow requires/provides', () => {
       set(['x', 'y', 'z']),
       set([]),
     ]);
-    expect(rp(unordered('uf').add(new TaskOneArg('task1', { rebind: ['q'] }), new TaskMultiArg('task2')))).toEqual([
-      set(['x', 'y', 'z', 'q']),
-      set([]),
-    ]);
+    expect(
+      rp(unordered('uf').add(new TaskOneArg('task1', { rebind: ['q'] }), new TaskMultiArg('task2'))),
+    ).toEqual([set(['x', 'y', 'z', 'q']), set([])]);
     expect(
       rp(
         unordered('uf').add(
@@ -211,8 +215,10 @@ describe('S86 flow requires/provides', () => {
     expect(set(same.provides)).toEqual(set(['x']));
     expect(
       set(
-        unordered('uf').add(new TaskOneReturn('t1', { provides: 'x' }), new TaskOneReturn('t2', { provides: 'x' }))
-          .provides,
+        unordered('uf').add(
+          new TaskOneReturn('t1', { provides: 'x' }),
+          new TaskOneReturn('t2', { provides: 'x' }),
+        ).provides,
       ),
     ).toEqual(set(['x']));
   });
@@ -236,10 +242,9 @@ describe('S86 flow requires/provides', () => {
       set(['x', 'y', 'z']),
       set([]),
     ]);
-    expect(rp(graph('gf').add(new TaskOneArg('task1', { rebind: ['q'] }), new TaskMultiArg('task2')))).toEqual([
-      set(['x', 'y', 'z', 'q']),
-      set([]),
-    ]);
+    expect(
+      rp(graph('gf').add(new TaskOneArg('task1', { rebind: ['q'] }), new TaskMultiArg('task2'))),
+    ).toEqual([set(['x', 'y', 'z', 'q']), set([])]);
     expect(
       rp(
         graph('gf').add(
@@ -248,10 +253,9 @@ describe('S86 flow requires/provides', () => {
         ),
       ),
     ).toEqual([set([]), set(['x', 'a', 'b', 'c'])]);
-    expect(rp(graph('gf').add(new TaskOneReturn('task1', { provides: 'x' }), new TaskOneArg('task2')))).toEqual([
-      set([]),
-      set(['x']),
-    ]);
+    expect(
+      rp(graph('gf').add(new TaskOneReturn('task1', { provides: 'x' }), new TaskOneArg('task2'))),
+    ).toEqual([set([]), set(['x'])]);
     const two = graph('gf').add(new TaskOneReturn('task1', { provides: 'x' }));
     two.add(new TaskOneReturn('task2', { provides: 'x' }));
     expect(set(two.provides)).toEqual(set(['x']));
@@ -280,14 +284,12 @@ describe('S86 flow requires/provides', () => {
         set([]),
         set(['x', 'y']),
       ]);
-      expect(rp(make('f', new AlwaysRevert({ name: 'rt', requires: ['x', 'y'], provides: ['a', 'b'] })))).toEqual([
-        set(['x', 'y']),
-        set(['a', 'b']),
-      ]);
-      expect(rp(make('f', new AlwaysRevert({ name: 'rt', requires: ['x', 'y'], provides: ['x', 'y'] })))).toEqual([
-        set(['x', 'y']),
-        set(['x', 'y']),
-      ]);
+      expect(
+        rp(make('f', new AlwaysRevert({ name: 'rt', requires: ['x', 'y'], provides: ['a', 'b'] }))),
+      ).toEqual([set(['x', 'y']), set(['a', 'b'])]);
+      expect(
+        rp(make('f', new AlwaysRevert({ name: 'rt', requires: ['x', 'y'], provides: ['x', 'y'] }))),
+      ).toEqual([set(['x', 'y']), set(['x', 'y'])]);
     });
 
     it('S86f retry provides satisfy the tasks of its flow', () => {
@@ -487,7 +489,9 @@ describe('S87 graph flow construction rules', () => {
 
   it('S87k string form', () => {
     expect(String(graph('test'))).toBe('"graph_flow.Flow: test(len=0)"');
-    expect(String(graph('test').add(prt('task1'), prt('task2'), prt('task3')))).toBe('"graph_flow.Flow: test(len=3)"');
+    expect(String(graph('test').add(prt('task1'), prt('task2'), prt('task3')))).toBe(
+      '"graph_flow.Flow: test(len=3)"',
+    );
   });
 
   it('S87l links inferred from key-indexed and positional provides', () => {
@@ -621,7 +625,9 @@ describe('S89 linear and unordered flow structure', () => {
     expect(one.links()).toEqual([]);
     expect(rp(one)).toEqual([set(['a', 'b']), set(['c', 'd'])]);
 
-    expect(String(make('test').add(prt('task1'), prt('task2'), prt('task3')))).toBe(`"${label}.Flow: test(len=3)"`);
+    expect(String(make('test').add(prt('task1'), prt('task2'), prt('task3')))).toBe(
+      `"${label}.Flow: test(len=3)"`,
+    );
   });
 
   it('S89b linear: insertion order and invariant links', () => {
@@ -1059,7 +1065,9 @@ describe('S90 compiled execution graphs', () => {
 
   it('S90k a retry in a graph flow with a manual link', () => {
     const [a, b, cc] = many(3);
-    const flo = graph('test', new AlwaysRevert({ name: 'r' })).add(a!, b!, cc!).link(b!, cc!);
+    const flo = graph('test', new AlwaysRevert({ name: 'r' }))
+      .add(a!, b!, cc!)
+      .link(b!, cc!);
     const c = compile(flo);
     expect(edgesOf(c)).toEqual(
       sorted([
@@ -1140,14 +1148,22 @@ describe('S90 compiled execution graphs', () => {
 
   it('S90l duplicate atom names → Duplicate at engine.compile()', () => {
     const flat = graph('test').add(new TaskNoRequiresNoReturns('a'), new TaskNoRequiresNoReturns('a'));
-    expect(() => load(flat).compile()).toThrow(Duplicate);
-    expect(() => load(flat).compile()).toThrow(/^Atoms with duplicate names/);
+    expect(() => {
+      load(flat).compile();
+    }).toThrow(Duplicate);
+    expect(() => {
+      load(flat).compile();
+    }).toThrow(/^Atoms with duplicate names/);
     const nested = graph('test').add(
       graph('int1').add(new TaskNoRequiresNoReturns('a')),
       graph('int2').add(new TaskNoRequiresNoReturns('a')),
     );
-    expect(() => load(nested).compile()).toThrow(Duplicate);
-    expect(() => load(nested).compile()).toThrow(/^Atoms with duplicate names/);
+    expect(() => {
+      load(nested).compile();
+    }).toThrow(Duplicate);
+    expect(() => {
+      load(nested).compile();
+    }).toThrow(/^Atoms with duplicate names/);
   });
 });
 
@@ -1270,7 +1286,11 @@ describe('S91 visible scopes', () => {
 
   it('S91j two providers of one name in a linear flow: closest first', () => {
     const c = compile(
-      linear('root').add(prt('customer', ['dog'], []), prt('customer2', ['dog'], []), prt('washer', ['wash'], ['dog'])),
+      linear('root').add(
+        prt('customer', ['dog'], []),
+        prt('customer2', ['dog'], []),
+        prt('washer', ['wash'], ['dog']),
+      ),
     );
     expect(c.scopesOf('washer')[0]).toEqual(['customer2', 'customer']);
   });

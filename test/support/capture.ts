@@ -27,8 +27,9 @@ export async function runExpectingError(engine: Engine): Promise<unknown> {
 export function raisedMatches(err: unknown, type: string, messagePrefix?: string): boolean {
   const candidates: { names: readonly string[]; message: string }[] = [];
   if (err instanceof Error && err.name === 'WrappedFailure') {
-    for (const f of (err as unknown as { failures: { excTypeNames: readonly string[]; exceptionStr: string }[] })
-      .failures) {
+    for (const f of (
+      err as unknown as { failures: { excTypeNames: readonly string[]; exceptionStr: string }[] }
+    ).failures) {
       candidates.push({ names: f.excTypeNames, message: f.exceptionStr });
     }
   } else if (err instanceof Error) {
@@ -41,5 +42,7 @@ export function raisedMatches(err: unknown, type: string, messagePrefix?: string
     }
     candidates.push({ names, message: err.message });
   }
-  return candidates.some((c) => c.names.includes(type) && (messagePrefix === undefined || c.message.startsWith(messagePrefix)));
+  return candidates.some(
+    (c) => c.names.includes(type) && (messagePrefix === undefined || c.message.startsWith(messagePrefix)),
+  );
 }

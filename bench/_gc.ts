@@ -1,0 +1,16 @@
+import { PerformanceObserver } from 'node:perf_hooks';
+const entries: { startTime: number; duration: number }[] = [];
+const obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) entries.push({ startTime: e.startTime, duration: e.duration }); });
+obs.observe({ entryTypes: ['gc'] });
+const t0 = performance.now();
+let a: unknown[] = [];
+for (let i = 0; i < 1e6; i++) a.push({ i });
+const t1 = performance.now();
+a = [];
+console.log('take', obs.takeRecords().length);
+await new Promise((r) => setImmediate(r));
+console.log('imm', entries.length, obs.takeRecords().length);
+await new Promise((r) => setTimeout(r, 0));
+console.log('t0', entries.length);
+await new Promise((r) => setTimeout(r, 0));
+console.log('t0b', entries.length);
