@@ -11,18 +11,14 @@ const CHILD = fileURLToPath(new URL('./run-workload.ts', import.meta.url));
 
 /**
  * Runs the child with the same Node and loader flags as this process (tsx's
- * hooks are in `process.execArgv`), plus `--expose-gc` for the collection
- * before each run. Its stderr (progress) passes through; its stdout is the reply.
+ * hooks are in `process.execArgv`). Its stderr (progress) passes through;
+ * its stdout is the reply.
  */
 function runChild(request: ChildRequest): Promise<ChildReply> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [...process.execArgv, '--expose-gc', CHILD, JSON.stringify(request)],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const child = spawn(process.execPath, [...process.execArgv, CHILD, JSON.stringify(request)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => (out += chunk));
@@ -38,12 +34,19 @@ function runChild(request: ChildRequest): Promise<ChildReply> {
   });
 }
 
+/** Atomflow's figures for one workload. */
+export interface AtomflowFigures {
+  figures: Summary;
+  /** The part of each run spent in garbage collection, same unit. */
+  gc: Summary;
+}
+
 /** Measures a workload (warm-up runs, then `repeat` measured runs) in one fresh process. */
-export async function measureAtomflow(request: Omit<ChildRequest, 'mode'>): Promise<Summary> {
+export async function measureAtomflow(request: Omit<ChildRequest, 'mode'>): Promise<AtomflowFigures> {
   process.stderr.write(`[atomflow] ${request.label}: ${request.warmup} warm-up + ${request.repeat} runs\n`);
   const reply = await runChild({ ...request, mode: 'time' });
   if (!('runs' in reply)) throw new Error(`Atomflow ${request.label}: unexpected reply`);
-  return summarize(reply.runs);
+  return { figures: summarize(reply.runs), gc: summarize(reply.gc) };
 }
 
 /** Peak RSS of one cold run per process, over `processes` fresh processes, in MiB. */

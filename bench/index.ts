@@ -6,7 +6,7 @@
  * scripts one after another, so that no two measurements share the CPU.
  */
 import { cpus } from 'node:os';
-import { measureAtomflow, measureAtomflowRss } from './atomflow.js';
+import { measureAtomflow, measureAtomflowRss, type AtomflowFigures } from './atomflow.js';
 import { shapeLabel } from './flows.js';
 import { parseOptions, USAGE, type Options } from './options.js';
 import { comparisons, FULL, QUICK, type Comparison } from './plan.js';
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     log(`Note: ${options.repeat} measured runs per workload, as asked (the default is 5).`);
 
   // 1. Atomflow, each workload in a fresh child process.
-  const atomflow = new Map<Comparison, Summary>();
+  const atomflow = new Map<Comparison, AtomflowFigures>();
   for (const c of plan) {
     atomflow.set(
       c,
@@ -113,17 +113,19 @@ async function main(): Promise<void> {
       ...(c.shape ? { shape: c.shape } : {}),
       engine: 'serial',
       unit: c.unit,
-      atomflow: af,
+      atomflow: af.figures,
       taskflow: tf,
-      ratio: tf ? tf.median / af.median : null,
+      ratio: tf ? tf.median / af.figures.median : null,
+      atomflow_gc: af.gc,
       ...(c.taskflowN !== undefined ? { taskflow_n: c.taskflowN } : {}),
       ...(c.taskflowShape ? { taskflow_shape: c.taskflowShape } : {}),
       ...(note ? { note } : {}),
     };
   });
-  // The recorded RSS is a file, not a TaskFlow run: it is shown whenever the peer folder has it.
+  // Without TaskFlow every TaskFlow figure is null, the recorded one too; the text below still quotes it.
   const recorded = recordedRss(options.peerDir);
-  const tfRss: Summary | null = recorded && { median: recorded.mib, min: recorded.mib, max: recorded.mib };
+  const tfRss: Summary | null =
+    availability.ok && recorded ? { median: recorded.mib, min: recorded.mib, max: recorded.mib } : null;
   rows.push({
     workload: 'W1-noop-rss',
     n: sizes.rssN,
@@ -132,9 +134,9 @@ async function main(): Promise<void> {
     atomflow: rss.peak,
     taskflow: tfRss,
     ratio: tfRss ? tfRss.median / rss.peak.median : null,
-    ...(recorded ? { taskflow_n: recorded.n, taskflow_source: recorded.source } : {}),
+    ...(tfRss && recorded ? { taskflow_n: recorded.n, taskflow_source: recorded.source } : {}),
     atomflow_baseline: rss.baseline,
-    note: `peak RSS of 1 cold run per process${recorded ? `; TaskFlow recorded, N=${recorded.n}` : ''}`,
+    note: `peak RSS of 1 cold run per process${tfRss && recorded ? `; TaskFlow recorded, N=${recorded.n}` : ''}`,
   });
 
   const targets = targetLines(evaluateTargets(rows, sizes));
@@ -151,7 +153,8 @@ async function main(): Promise<void> {
   );
   say(
     `median (min–max) of ${options.repeat} runs after ${options.warmup} warm-up runs; ` +
-      `each workload in its own process; Atomflow measured first, then TaskFlow`,
+      'each workload in its own process; no forced GC between runs (see bench/run-workload.ts); ' +
+      'Atomflow measured first, then TaskFlow',
   );
   say(
     `machine: ${cpu[0]?.model ?? '?'}, ${cpu.length} CPUs; Node ${process.version}; TaskFlow via ${PYTHON}`,
@@ -159,8 +162,16 @@ async function main(): Promise<void> {
   say(
     'us/atom: W1/W3 = build + load + compile + prepare + validate + run, per atom (TaskFlow total_us_per_task); ' +
       'W5 = failing task’s throw → run() rejects, per atom (revert_us_per_task); ' +
-      'W3-compile = engine.compile(), total ms (compile_s); TF/AF = TaskFlow median / Atomflow median\n',
+      'W3-compile = engine.compile(), total ms (compile_s); ' +
+      'AF GC = median of the part of Atomflow’s figure spent in V8 GC pauses; TF/AF = TaskFlow median / Atomflow median\n',
   );
+  if (options.warmup < 15) {
+    say(
+      `Note: V8's JIT takes ~15 runs to settle (W1-noop N=1000 falls from ~20 to ~1.1 us/atom); ` +
+        `${options.warmup} warm-up runs leave Atomflow's figures partly cold. ` +
+        'Steady state: npm run bench -- --no-taskflow --warmup 30\n',
+    );
+  }
   say(table(rows));
   say(
     `\nPeak RSS (W1-noop N=${sizes.rssN}): Atomflow ${rss.peak.median.toFixed(0)} MiB median over ${

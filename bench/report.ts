@@ -22,6 +22,8 @@ export interface Row {
   taskflow_shape?: string;
   /** Set when TaskFlow's figure was not measured in this run. */
   taskflow_source?: string;
+  /** Of Atomflow's figures, the part spent in garbage collection (V8's GC pauses in the run's window). */
+  atomflow_gc?: Summary;
   /** Peak RSS before the run (Node, tsx and code), for the RSS row. */
   atomflow_baseline?: Summary;
   /** Why TaskFlow is null, or what differs between the two sides. */
@@ -44,6 +46,7 @@ export function jsonLine(row: Row): string {
     atomflow: roundSummary(row.atomflow),
     taskflow: row.taskflow && roundSummary(row.taskflow),
     ratio: row.ratio === null ? null : round(row.ratio),
+    ...(row.atomflow_gc ? { atomflow_gc: roundSummary(row.atomflow_gc) } : {}),
     ...(row.atomflow_baseline ? { atomflow_baseline: roundSummary(row.atomflow_baseline) } : {}),
   });
 }
@@ -96,6 +99,7 @@ export function table(rows: readonly Row[]): string {
     'shape',
     'unit',
     'Atomflow median (min–max)',
+    'AF GC',
     'TaskFlow median (min–max)',
     'TF/AF',
     'note',
@@ -106,6 +110,7 @@ export function table(rows: readonly Row[]): string {
     r.shape ?? '',
     r.unit,
     cell(r.atomflow),
+    r.atomflow_gc ? fmt(r.atomflow_gc.median) : '',
     taskflowCell(r),
     r.ratio === null ? '—' : `${fmt(r.ratio)}×`,
     r.note ?? '',

@@ -6,7 +6,8 @@
  *
  * Usage (spawned by atomflow.ts): run-workload.ts '<ChildRequest as JSON>'
  */
-import { measureOnce, type AtomflowJob } from './workloads.js';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { measureOnce, type AtomflowJob, type Measurement } from './workloads.js';
 
 /** What the parent asks of a child. */
 export interface ChildRequest {
@@ -19,11 +20,63 @@ export interface ChildRequest {
   label: string;
 }
 
-/** What a child prints: the measured figures, or the peak RSS of one run. */
-export type ChildReply = { runs: number[] } | { maxRssKiB: number; baselineRssKiB: number };
+/**
+ * What a child prints: the measured figures and, for each, the part of it
+ * spent in garbage collection (same unit); or the peak RSS of one run.
+ */
+export type ChildReply = { runs: number[]; gc: number[] } | { maxRssKiB: number; baselineRssKiB: number };
 
-// Spawned with --expose-gc; collecting before each run mirrors the peer's gc.collect().
-const collect = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+/**
+ * Sums the garbage-collection pauses V8 reports inside a run's window. GC
+ * entries are queued, not delivered at once: after a turn of the event loop
+ * `takeRecords()` returns the ones the observer's callback has not had yet.
+ */
+class GcMeter {
+  private readonly entries: PerformanceEntry[] = [];
+  private readonly observer = new PerformanceObserver((list) => {
+    this.entries.push(...list.getEntries());
+  });
+
+  constructor() {
+    this.observer.observe({ entryTypes: ['gc'] });
+  }
+
+  async within(m: Measurement): Promise<number> {
+    await new Promise((resolve) => setImmediate(resolve));
+    this.entries.push(...this.observer.takeRecords());
+    let ms = 0;
+    for (const e of this.entries) if (e.startTime >= m.start && e.startTime < m.end) ms += e.duration;
+    this.entries.length = 0;
+    return m.toUnit(ms);
+  }
+
+  stop(): void {
+    this.observer.disconnect();
+  }
+}
+
+async function measureRuns(request: ChildRequest): Promise<ChildReply> {
+  // No forced GC before each run, unlike the peer's gc.collect(): in V8 a full
+  // GC deoptimizes optimized code that holds weak references to objects that
+  // died ("weak objects": ~350 deopts in 30 runs of W1-noop N=1000, against 9
+  // without), so every run would start cold. Natural GC still happens inside
+  // the runs and is reported separately.
+  for (let i = 0; i < request.warmup; i++) await measureOnce(request.job);
+  const meter = new GcMeter();
+  const runs: number[] = [];
+  const gc: number[] = [];
+  for (let i = 0; i < request.repeat; i++) {
+    const m = await measureOnce(request.job);
+    runs.push(m.value);
+    gc.push(await meter.within(m));
+    process.stderr.write(
+      `  [atomflow] ${request.label} run ${i + 1}/${request.repeat}: ${m.value.toPrecision(4)} ` +
+        `(GC ${gc.at(-1)!.toPrecision(3)})\n`,
+    );
+  }
+  meter.stop();
+  return { runs, gc };
+}
 
 async function main(): Promise<void> {
   const request = JSON.parse(process.argv[2] ?? '') as ChildRequest;
@@ -34,20 +87,7 @@ async function main(): Promise<void> {
     await measureOnce(request.job);
     reply = { maxRssKiB: process.resourceUsage().maxRSS, baselineRssKiB };
   } else {
-    for (let i = 0; i < request.warmup; i++) {
-      collect();
-      await measureOnce(request.job);
-    }
-    const runs: number[] = [];
-    for (let i = 0; i < request.repeat; i++) {
-      collect();
-      const figure = await measureOnce(request.job);
-      runs.push(figure);
-      process.stderr.write(
-        `  [atomflow] ${request.label} run ${i + 1}/${request.repeat}: ${figure.toPrecision(4)}\n`,
-      );
-    }
-    reply = { runs };
+    reply = await measureRuns(request);
   }
   process.stdout.write(`${JSON.stringify(reply)}\n`);
 }

@@ -16,7 +16,22 @@ export function atomCount(job: AtomflowJob): number {
   return 'n' in job ? job.n : job.layers * job.width;
 }
 
-const usPerAtom = (ms: number, n: number): number => (ms * 1000) / n;
+/**
+ * One measured run: its figure, and the clock window the figure covers (so
+ * that time spent in garbage collection inside it can be reported too).
+ */
+export interface Measurement {
+  value: number;
+  start: number;
+  end: number;
+  /** Converts a duration in ms inside the window to the figure's unit. */
+  toUnit: (ms: number) => number;
+}
+
+function perAtom(start: number, end: number, n: number): Measurement {
+  const toUnit = (ms: number): number => (ms * 1000) / n;
+  return { value: toUnit(end - start), start, end, toUnit };
+}
 
 /**
  * W1 and W3: microseconds per atom for build + load + compile + prepare +
@@ -25,38 +40,35 @@ const usPerAtom = (ms: number, n: number): number => (ms * 1000) / n;
 async function totalPerAtom(
   build: () => Parameters<typeof load>[0],
   n: number,
-): Promise<{
-  us: number;
-  engine: ReturnType<typeof load>;
-}> {
+): Promise<{ m: Measurement; engine: ReturnType<typeof load> }> {
   const t0 = performance.now();
   const engine = load(build(), { engine: 'serial' });
   engine.compile();
   engine.prepare();
   engine.validate();
   await engine.run();
-  return { us: usPerAtom(performance.now() - t0, n), engine };
+  return { m: perAtom(t0, performance.now(), n), engine };
 }
 
 /** The floor: awaiting the tasks' no-op body `n` times with nothing around it. */
-async function limitPerAtom(n: number): Promise<number> {
+async function limitPerAtom(n: number): Promise<Measurement> {
   // Typed as the engine sees a task body: its result may or may not be a promise.
   const bodies: (() => unknown)[] = Array.from({ length: n }, () => noop);
   const t0 = performance.now();
   for (const body of bodies) await body();
-  return usPerAtom(performance.now() - t0, n);
+  return perAtom(t0, performance.now(), n);
 }
 
 /** W3-compile: milliseconds of `engine.compile()` alone, which is what TaskFlow's `compile_s` times. */
-function compileMs(shape: GraphShape): number {
+function compileMs(shape: GraphShape): Measurement {
   const engine = load(layeredGraph(shape), { engine: 'serial' });
   const t0 = performance.now();
   engine.compile();
-  const ms = performance.now() - t0;
+  const t1 = performance.now();
   if (engine.compilation.atoms.length !== shape.layers * shape.width) {
     throw new Error(`W3-compile: compiled ${engine.compilation.atoms.length} atoms`);
   }
-  return ms;
+  return { value: t1 - t0, start: t0, end: t1, toUnit: (ms) => ms };
 }
 
 /**
@@ -64,7 +76,7 @@ function compileMs(shape: GraphShape): number {
  * (the whole revert of n atoms), after checking the run ended as it must:
  * rejected with the task's error, every atom and the flow REVERTED.
  */
-async function revertPerAtom(n: number): Promise<number> {
+async function revertPerAtom(n: number): Promise<Measurement> {
   const { flow, names, raisedAt } = revertingLinear(n);
   const engine = load(flow, { engine: 'serial' });
   engine.compile();
@@ -85,7 +97,7 @@ async function revertPerAtom(n: number): Promise<number> {
   if (engine.storage.getFlowState() !== states.REVERTED) {
     throw new Error(`W5: flow ended ${engine.storage.getFlowState()}, not REVERTED`);
   }
-  return usPerAtom(end - raisedAt(), n);
+  return perAtom(raisedAt(), end, n);
 }
 
 /**
@@ -93,24 +105,24 @@ async function revertPerAtom(n: number): Promise<number> {
  * W3-compile). Results are checked after the clock stops, like the peer's
  * asserts, so a wrong engine cannot report a fast figure.
  */
-export async function measureOnce(job: AtomflowJob): Promise<number> {
+export async function measureOnce(job: AtomflowJob): Promise<Measurement> {
   switch (job.kind) {
     case 'w1-noop':
-      return (await totalPerAtom(() => linearNoop(job.n), job.n)).us;
+      return (await totalPerAtom(() => linearNoop(job.n), job.n)).m;
     case 'w1-chain': {
-      const { us, engine } = await totalPerAtom(() => linearChain(job.n), job.n);
+      const { m, engine } = await totalPerAtom(() => linearChain(job.n), job.n);
       const last = engine.storage.fetch(`v${job.n - 1}`);
       if (last !== job.n - 1)
         throw new Error(`W1-chain: v${job.n - 1} = ${String(last)}, expected ${job.n - 1}`);
-      return us;
+      return m;
     }
     case 'w1-limit':
       return limitPerAtom(job.n);
     case 'w3-graph': {
-      const { us, engine } = await totalPerAtom(() => layeredGraph(job), atomCount(job));
+      const { m, engine } = await totalPerAtom(() => layeredGraph(job), atomCount(job));
       const last = engine.storage.fetch(`r_${job.layers - 1}_0`);
       if (last !== 1) throw new Error(`W3: r_${job.layers - 1}_0 = ${String(last)}, expected 1`);
-      return us;
+      return m;
     }
     case 'w3-compile':
       return compileMs(job);

@@ -35,8 +35,8 @@ export class InvalidFormat extends AtomflowError {}
 /** An option or engine kind that does not exist yet or at all. */
 export class NotImplementedError extends AtomflowError {}
 
-/** Access to an atom's result refused because of the atom's state. */
-export class DisallowedAccess extends AtomflowError {
+/** Access to an atom's result refused because of the atom's state (so, for the caller, not found). */
+export class DisallowedAccess extends NotFound {
   constructor(
     message: string,
     readonly state?: string,

@@ -55,6 +55,12 @@ function extract(
   index: string | number | null,
 ): { ok: true; value: unknown } | { ok: false } {
   if (index === null) return { ok: true, value: container };
+  // `value[index]`, as the spec defines extraction (§1.3); a string is indexable too.
+  if (typeof container === 'string') {
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= container.length)
+      return { ok: false };
+    return { ok: true, value: container[index] };
+  }
   if (container === null || container === undefined || typeof container !== 'object') return { ok: false };
   if (Array.isArray(container)) {
     if (typeof index !== 'number' || index < 0 || index >= container.length) return { ok: false };

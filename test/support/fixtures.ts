@@ -22,6 +22,13 @@ export class RuntimeError extends Error {}
 type Opts = Omit<AtomOptions, 'name'>;
 const kw = (o: Opts = {}): Opts => ({ extraArgs: true, ...o });
 
+/** TaskFlow's `requires=` adds to the parameters a fixture declares; it does not replace them. */
+function withParams(params: readonly string[], o: Opts): Opts {
+  const extra =
+    o.requires === undefined ? [] : typeof o.requires === 'string' ? [o.requires] : [...o.requires];
+  return { ...o, requires: [...new Set([...params, ...extra])] };
+}
+
 export class ProgressingTask extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...kw(options) });
@@ -97,7 +104,7 @@ export class TaskMultiReturn extends TaskNoRequiresNoReturns {
 
 export class TaskOneArg extends Task {
   constructor(name: string, options: Opts = {}) {
-    super({ name, requires: ['x'], ...kw(options) });
+    super({ name, ...kw(withParams(['x'], options)) });
   }
   execute(_args: Values): unknown {
     return undefined;
@@ -106,7 +113,7 @@ export class TaskOneArg extends Task {
 
 export class TaskMultiArg extends Task {
   constructor(name: string, options: Opts = {}) {
-    super({ name, requires: ['x', 'y', 'z'], ...kw(options) });
+    super({ name, ...kw(withParams(['x', 'y', 'z'], options)) });
   }
   execute(_args: Values): unknown {
     return undefined;
@@ -146,7 +153,7 @@ export class TaskMultiDict extends Task {
 /** Requires `source`, provides `result` by default (exact). */
 export class AddOne extends Task {
   constructor(name: string, options: Opts = {}) {
-    super({ name, requires: ['source'], provides: 'result', ...options });
+    super({ name, provides: 'result', ...withParams(['source'], options) });
   }
   execute(args: Values): unknown {
     return (args.source as number) + 1;
@@ -156,7 +163,7 @@ export class AddOne extends Task {
 /** Requires `value`, provides `value` by default (exact). */
 export class AddOneSameProvidesRequires extends Task {
   constructor(name: string, options: Opts = {}) {
-    super({ name, requires: ['value'], provides: 'value', ...options });
+    super({ name, provides: 'value', ...withParams(['value'], options) });
   }
   execute(args: Values): unknown {
     return (args.value as number) + 1;
@@ -165,7 +172,7 @@ export class AddOneSameProvidesRequires extends Task {
 
 export class GiveBackRevert extends Task {
   constructor(name: string, options: Opts = {}) {
-    super({ name, requires: ['value'], ...options });
+    super({ name, ...withParams(['value'], options) });
   }
   execute(args: Values): unknown {
     return (args.value as number) + 1;
@@ -178,7 +185,7 @@ export class GiveBackRevert extends Task {
 /** `execute(x, y)`: fails with 'Woot!' unless x == y (exact). */
 export class ConditionalTask extends Task {
   constructor(name: string, options: Opts = {}) {
-    super({ name, requires: ['x', 'y'], ...options });
+    super({ name, ...withParams(['x', 'y'], options) });
   }
   execute(args: Values, ctx: TaskContext): unknown {
     ctx.updateProgress(0);
@@ -195,7 +202,7 @@ export class ConditionalTask extends Task {
 
 export class FailingTaskWithOneArg extends ProgressingTask {
   constructor(name: string, options: Opts = {}) {
-    super(name, { requires: ['x'], ...options });
+    super(name, withParams(['x'], options));
   }
   override execute(args: Values): unknown {
     throw new RuntimeError(`Woot with ${String(args.x)}`);
@@ -205,7 +212,7 @@ export class FailingTaskWithOneArg extends ProgressingTask {
 /** `execute(a, b = 5)` returns `a * b` (exact). */
 export class OptionalTask extends Task {
   constructor(name: string, options: Opts = {}) {
-    super({ name, requires: ['a'], optional: { b: 5 }, ...options });
+    super({ name, optional: { b: 5 }, ...withParams(['a'], options) });
   }
   execute(args: Values): unknown {
     return (args.a as number) * (args.b as number);
@@ -214,7 +221,7 @@ export class OptionalTask extends Task {
 
 export class LongArgNameTask extends Task {
   constructor(name: string, options: Opts = {}) {
-    super({ name, requires: ['long_arg_name'], ...options });
+    super({ name, ...withParams(['long_arg_name'], options) });
   }
   execute(args: Values): unknown {
     return args.long_arg_name;
@@ -224,7 +231,7 @@ export class LongArgNameTask extends Task {
 /** Reports each of its `progress_chunks` and returns their count (exact). */
 export class MultiProgressingTask extends Task {
   constructor(name: string, options: Opts = {}) {
-    super({ name, requires: ['progress_chunks'], ...options });
+    super({ name, ...withParams(['progress_chunks'], options) });
   }
   execute(args: Values, ctx: TaskContext): unknown {
     const chunks = args.progress_chunks as number[];
