@@ -18,7 +18,11 @@ const flow = linear('order', new Times(3, { name: 'retry-order', provides: 'atte
     },
   }),
   unordered('notify').add(
-    task({ name: 'email', requires: ['reservation'], execute: ({ reservation }) => `mail: ${String(reservation)}` }),
+    task({
+      name: 'email',
+      requires: ['reservation'],
+      execute: ({ reservation }) => `mail: ${String(reservation)}`,
+    }),
     task({ name: 'sms', requires: ['reservation'], execute: () => 'sms sent' }),
   ),
   graph('payment').add(
