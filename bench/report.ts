@@ -2,8 +2,12 @@
  * Output: the side-by-side table (default) or one JSON object per line
  * (`--json`), and the targets with PASS/MISS.
  */
+import { cpus } from 'node:os';
+import type { RssFigures } from './atomflow.js';
+import type { Options } from './options.js';
 import type { Unit } from './plan.js';
 import type { Summary } from './stats.js';
+import { PYTHON, type RecordedRss } from './taskflow.js';
 import type { TargetResult } from './targets.js';
 
 /** One reported result; also the shape of a `--json` line. */
@@ -128,4 +132,45 @@ export function targetLines(results: readonly TargetResult[]): string {
     `(${t.what})`,
   ]);
   return layout(lines);
+}
+
+/** What the table's figures are and how they were taken, printed above it. */
+export function preamble(options: Options, taskflowVersion: string | null): string {
+  const cpu = cpus();
+  const lines = [
+    `Atomflow vs TaskFlow${taskflowVersion ? ` ${taskflowVersion}` : ''}, serial engine${
+      options.quick ? ' — QUICK sizes (smoke check, not the targets’ sizes)' : ''
+    }`,
+    `median (min–max) of ${options.repeat} runs after ${options.warmup} warm-up runs; each workload in its own ` +
+      'process; no forced GC between runs (see bench/run-workload.ts); Atomflow measured first, then TaskFlow',
+    `machine: ${cpu[0]?.model ?? '?'}, ${cpu.length} CPUs; Node ${process.version}; TaskFlow via ${PYTHON}`,
+    'us/atom: W1/W3 = build + load + compile + prepare + validate + run, per atom (TaskFlow total_us_per_task); ' +
+      'W5 = failing task’s throw → run() rejects, per atom (revert_us_per_task)',
+    'W3-compile = engine.compile(), total ms (compile_s); AF GC = median part of Atomflow’s figure spent in ' +
+      'V8 GC pauses; TF/AF = TaskFlow median / Atomflow median',
+  ];
+  if (options.warmup < 15) {
+    // Measured: W1-noop N=1000 takes ~15 runs to fall from ~20 to ~1.1 us/atom; CPython has no such phase.
+    lines.push(
+      `Note: V8's JIT takes ~15 runs to settle; ${options.warmup} warm-up runs leave Atomflow's figures ` +
+        'partly cold. Steady state: npm run bench -- --no-taskflow --warmup 30',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Peak RSS in words: Atomflow's with the share that is Node itself, and TaskFlow's recorded figure. */
+export function rssSentence(
+  n: number,
+  rss: RssFigures,
+  processes: number,
+  recorded: RecordedRss | null,
+): string {
+  const tf = recorded
+    ? `TaskFlow ${fmt(recorded.mib)} MiB = ${(recorded.mib / 1024).toFixed(2)} GiB (recorded, N=${recorded.n}).`
+    : 'TaskFlow: no recorded figure found.';
+  return (
+    `Peak RSS (W1-noop N=${n}): Atomflow ${fmt(rss.peak.median)} MiB median over ${processes} fresh processes, ` +
+    `of which ${fmt(rss.baseline.median)} MiB is Node + tsx + code before the run; ${tf}`
+  );
 }

@@ -6,7 +6,7 @@ import type { Values } from '../atoms/atom.js';
 import type { Decision, Retry } from '../atoms/retry.js';
 import type { Task } from '../atoms/task.js';
 import type { GNode } from '../compiler/graph.js';
-import { ExecutionFailure } from '../errors.js';
+import { ExecutionFailure, InvalidState } from '../errors.js';
 import type { Outcome } from '../executors/executor.js';
 import { outcomeOf } from '../executors/serial.js';
 import { Failure } from '../failure.js';
@@ -22,12 +22,25 @@ import {
   RETRYING,
   RUNNING,
   SUCCESS,
+  checkRetryTransition,
+  checkTaskTransition,
   type AtomState,
 } from '../states.js';
 import type { Runtime } from './runtime.js';
 
 /** Marks a state change that carries no result (an explicit `undefined` result is a result). */
 export const NO_RESULT: unique symbol = Symbol('no result');
+
+/**
+ * Execution moves an atom only along the state table (spec §7); resets (to
+ * PENDING, or IGNORE by deciders) are exempt, as in TaskFlow. Anything else is
+ * an engine bug, and stops the run rather than corrupt it.
+ */
+function assertTransition(node: GNode, from: AtomState, to: AtomState): void {
+  if (from === to || to === 'PENDING' || to === 'IGNORE') return;
+  const ok = node.kind === 'retry' ? checkRetryTransition(from, to) : checkTaskTransition(from, to);
+  if (!ok) throw new InvalidState(`Atom '${node.name}' transition from '${from}' to '${to}' is not allowed`);
+}
 
 function savesResult(state: AtomState): boolean {
   return state === SUCCESS || state === FAILURE || state === REVERTED || state === REVERT_FAILURE;
@@ -41,6 +54,7 @@ export class Actions {
     const { storage, notifier } = this.rt;
     const ad = node.detail as AtomDetail;
     const old = ad.state;
+    assertTransition(node, old, state);
     const saves = savesResult(state);
     if (!saves && state === old && progress !== undefined) {
       const p = ad.meta.progress;
@@ -80,6 +94,7 @@ export class Actions {
     const { storage, notifier } = this.rt;
     const ad = node.detail as AtomDetail;
     const old = ad.state;
+    assertTransition(node, old, state);
     if (savesResult(state)) {
       storage.saveDetail(ad, result === NO_RESULT ? undefined : result, state);
       if (state === REVERTED) storage.cleanupRetryHistory(ad.name, state);
