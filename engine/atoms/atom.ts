@@ -102,51 +102,68 @@ export function buildArgMapping(
       optional: NO_NAMES,
     };
   }
-  const required = new Map<string, string>();
-  for (const p of requiredParams) required.set(p, p);
+  // parameter -> symbol; required entries first (declaration order), then optional ones.
+  const out: Record<string, string> = {};
+  for (const p of requiredParams) out[p] = p;
   if (rebind !== undefined) {
     if (Array.isArray(rebind)) {
-      const list = rebind as readonly string[];
-      list.forEach((symbol, i) => {
-        const param = requiredParams[i];
-        if (param === undefined) required.set(symbol, symbol);
-        else required.set(param, symbol);
-      });
+      const list = rebind as readonly unknown[];
+      for (let i = 0; i < list.length; i++) {
+        const symbol = list[i];
+        if (typeof symbol !== 'string') {
+          throw new TypeError(`Invalid rebind value for '${atomName}': entry ${i} must be a symbol name`);
+        }
+        out[requiredParams[i] ?? symbol] = symbol;
+      }
     } else if (isPlainObject(rebind)) {
-      for (const [param, symbol] of Object.entries(rebind)) {
+      for (const param in rebind) {
+        const symbol = rebind[param];
         if (typeof symbol !== 'string') {
           throw new TypeError(`Invalid rebind value for '${atomName}': '${param}' must map to a symbol name`);
         }
-        required.set(param, symbol);
+        out[param] = symbol;
       }
     } else {
       throw new TypeError(`Invalid rebind value '${String(rebind)}' for atom '${atomName}'`);
     }
   }
-  const optionalMap = new Map<string, string>();
-  for (const p of optional.names) if (!required.has(p)) optionalMap.set(p, p);
+  const requiredSymbols: string[] = [];
+  for (const param in out) {
+    const symbol = out[param] as string;
+    if (!injectKeys.has(symbol) && !requiredSymbols.includes(symbol)) requiredSymbols.push(symbol);
+  }
+  let optionalParams: ReadonlySet<string> = NO_PARAMS;
+  let optionalSymbols: readonly string[] = NO_NAMES;
+  let defaults: Readonly<Values> = NO_VALUES;
+  if (optional.names.length > 0) {
+    const params = new Set<string>();
+    const symbols: string[] = [];
+    const defs: Values = {};
+    for (const p of optional.names) {
+      if (Object.hasOwn(out, p)) continue;
+      out[p] = p;
+      params.add(p);
+      if (!injectKeys.has(p)) symbols.push(p);
+      if (Object.hasOwn(optional.defaults, p)) defs[p] = optional.defaults[p];
+    }
+    optionalParams = params;
+    optionalSymbols = symbols;
+    defaults = defs;
+  }
   if (!extraArgs) {
-    const params = new Set([...requiredParams, ...optional.names]);
-    const extra = [...required.keys(), ...optionalMap.keys()].filter((k) => !params.has(k));
+    const extra: string[] = [];
+    for (const param in out) {
+      if (!requiredParams.includes(param) && !optional.names.includes(param)) extra.push(param);
+    }
     if (extra.length > 0) {
+      const declared = [...requiredParams, ...optional.names];
       throw new ValueError(
         `Extra arguments given to atom '${atomName}': ${extra.map((e) => `'${e}'`).join(', ')} ` +
-          `(declared parameters: ${[...params].map((p) => `'${p}'`).join(', ') || 'none'})`,
+          `(declared parameters: ${declared.map((p) => `'${p}'`).join(', ') || 'none'})`,
       );
     }
   }
-  const out: Record<string, string> = {};
-  for (const [k, v] of required) out[k] = v;
-  for (const [k, v] of optionalMap) if (!(k in out)) out[k] = v;
-  const defaults: Values = {};
-  for (const [k, v] of Object.entries(optional.defaults)) if (optionalMap.has(k)) defaults[k] = v;
-  return {
-    rebind: out,
-    optionalParams: new Set(optionalMap.keys()),
-    defaults,
-    requires: unique([...required.values()].filter((s) => !injectKeys.has(s))),
-    optional: unique([...optionalMap.values()].filter((s) => !injectKeys.has(s))),
-  };
+  return { rebind: out, optionalParams, defaults, requires: requiredSymbols, optional: optionalSymbols };
 }
 
 function unique(xs: readonly string[]): string[] {

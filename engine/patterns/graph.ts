@@ -66,13 +66,12 @@ export class GraphFlow extends Flow {
       for (const s of node.provides) push(provided, s, node);
     }
 
-    const undo: (() => void)[] = [];
+    // Every edge made here touches a new node, so undoing the addition is removing the new nodes.
+    const added: FlowItem[] = [];
     try {
       for (const node of items) {
         this.addNode(node);
-        undo.push(() => {
-          this.removeNode(node);
-        });
+        added.push(node);
         if (resolveRequires) {
           for (const s of node.requires) {
             if (retryProvides.has(s)) continue;
@@ -88,7 +87,7 @@ export class GraphFlow extends Flow {
                   `[${names.map((n) => `'${n}'`).join(', ')}] found for required symbol '${s}'`,
               );
             }
-            undo.push(this.addEdge(providers[0] as FlowItem, node, { reason: s }));
+            this.addEdge(providers[0] as FlowItem, node, s);
           }
         }
         for (const s of node.provides) push(provided, s, node);
@@ -98,7 +97,7 @@ export class GraphFlow extends Flow {
             if (!needing) continue;
             for (const requiree of [...needing]) {
               if (requiree === node) continue;
-              undo.push(this.addEdge(node, requiree, { reason: s }));
+              this.addEdge(node, requiree, s);
               needing.splice(needing.indexOf(requiree), 1);
             }
           }
@@ -107,7 +106,7 @@ export class GraphFlow extends Flow {
       this.topo = undefined;
       this.topologicalOrder();
     } catch (e) {
-      for (const u of undo.reverse()) u();
+      for (const node of added) this.removeNode(node);
       this.topo = undefined;
       throw e;
     }
@@ -138,7 +137,7 @@ export class GraphFlow extends Flow {
           `edge traversal: linking '${from.name}' -> '${to.name}' would make a cycle`,
       );
     }
-    this.addEdge(from, to, { manual: true, decider, depth });
+    this.addManualEdge(from, to, decider, depth);
     this.topo = undefined;
     return this;
   }
@@ -213,6 +212,8 @@ export class GraphFlow extends Flow {
   }
 
   private removeNode(node: FlowItem): void {
+    for (const p of this.pred.get(node) ?? []) this.succ.get(p)?.delete(node);
+    for (const v of this.succ.get(node)?.keys() ?? []) this.pred.get(v)?.delete(node);
     const i = this.nodes.lastIndexOf(node);
     if (i >= 0) this.nodes.splice(i, 1);
     this.present.delete(node);
@@ -220,36 +221,32 @@ export class GraphFlow extends Flow {
     this.pred.delete(node);
   }
 
-  /** Adds or merges a link; returns a function that undoes exactly this change. */
-  private addEdge(
+  /** Adds or merges an inferred link caused by `reason`. */
+  private addEdge(u: FlowItem, v: FlowItem, reason: string): void {
+    const m = this.succ.get(u) as Map<FlowItem, LinkMeta>;
+    const meta = m.get(v);
+    if (meta) (meta.reasons ??= new Set()).add(reason);
+    else m.set(v, { reasons: new Set([reason]) });
+    (this.pred.get(v) as Set<FlowItem>).add(u);
+  }
+
+  /** Adds or merges a manual link; a new decider replaces the previous one and its depth. */
+  private addManualEdge(
     u: FlowItem,
     v: FlowItem,
-    how: { reason?: string; manual?: boolean; decider?: Decider | undefined; depth?: Depth | undefined },
-  ): () => void {
+    decider: Decider | undefined,
+    depth: Depth | undefined,
+  ): void {
     const m = this.succ.get(u) as Map<FlowItem, LinkMeta>;
-    const existing = m.get(v);
-    const before = existing
-      ? { ...existing, reasons: existing.reasons && new Set(existing.reasons) }
-      : undefined;
-    const meta: LinkMeta = existing ?? {};
-    if (how.reason !== undefined) (meta.reasons ??= new Set()).add(how.reason);
-    if (how.manual) {
-      meta.manual = true;
-      if (how.decider !== undefined) {
-        meta.decider = how.decider;
-        delete meta.deciderDepth;
-        if (how.depth !== undefined) meta.deciderDepth = how.depth;
-      }
+    const meta: LinkMeta = m.get(v) ?? {};
+    meta.manual = true;
+    if (decider !== undefined) {
+      meta.decider = decider;
+      delete meta.deciderDepth;
+      if (depth !== undefined) meta.deciderDepth = depth;
     }
     m.set(v, meta);
     (this.pred.get(v) as Set<FlowItem>).add(u);
-    return () => {
-      if (before) m.set(v, before);
-      else {
-        m.delete(v);
-        this.pred.get(v)?.delete(u);
-      }
-    };
   }
 
   /** Kahn's algorithm, ties broken by insertion order; throws on a cycle. */
