@@ -165,6 +165,8 @@ async function main(): Promise<void> {
   say(table(rows));
   say(`\n${rssSentence(sizes.rssN, atomflow.rss, options.repeat, recorded)}`);
   say(`\nTargets${options.quick ? ' (at quick sizes: indicative only)' : ''}:\n${targets}`);
+  // Repeated at the end, where the eye lands after a run of several minutes.
+  if (missing) say(`\n${missing}`);
 }
 
 await main();

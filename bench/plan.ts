@@ -103,7 +103,7 @@ export function comparisons(sizes: Sizes): Comparison[] {
   const skipped =
     sizes.name === 'quick'
       ? 'TaskFlow not run at this N under --quick'
-      : "not run: TaskFlow's cost grows with N² (N=1000 is ~12 s per run)";
+      : "not run: TaskFlow's cost grows with N² (N=5000 took ~6 min per run)";
   for (const mode of ['noop', 'chain'] as const) {
     for (const n of sizes.w1) {
       const tf = n <= sizes.w1TaskflowMax;

@@ -149,11 +149,12 @@ export function preamble(options: Options, taskflowVersion: string | null): stri
     'W3-compile = engine.compile(), total ms (compile_s); AF GC = median part of Atomflow’s figure spent in ' +
       'V8 GC pauses; TF/AF = TaskFlow median / Atomflow median',
   ];
-  if (options.warmup < 15) {
-    // Measured: W1-noop N=1000 takes ~15 runs to fall from ~20 to ~1.1 us/atom; CPython has no such phase.
+  if (options.warmup < 200) {
+    // Measured: V8 needs ~15,000 atoms run before its figures settle (W1-noop N=1000 falls from ~20 to
+    // ~1.1 us/atom after ~15 runs; N=100 only after ~150). CPython has no such phase.
     lines.push(
-      `Note: V8's JIT takes ~15 runs to settle; ${options.warmup} warm-up runs leave Atomflow's figures ` +
-        'partly cold. Steady state: npm run bench -- --no-taskflow --warmup 30',
+      `Note: V8's JIT settles after ~15,000 atoms (~150 runs at N=100); ${options.warmup} warm-up runs leave ` +
+        "Atomflow's small-N figures partly cold. Steady state (~1 min): npm run bench -- --no-taskflow --warmup 200",
     );
   }
   return `${lines.join('\n')}\n`;

@@ -25,9 +25,11 @@ import {
   SUCCESS,
   SUSPENDED,
   SUSPENDING,
+  checkFlowTransition,
   type EngineState,
   type FlowState,
 } from '../states.js';
+import type { FlowEvent } from '../notify/events.js';
 import { Storage } from '../storage/storage.js';
 
 const NO_ERROR = Symbol('no error');
@@ -169,17 +171,23 @@ export class Engine {
     return this.flowDetail.name;
   }
 
+  /** Moves the flow if the state table allows it; the event is written with the new state, then announced. */
   private changeFlowState(state: FlowState): void {
-    const [moved, old] = this.storage.changeFlowState(state);
-    if (moved && this.notifier.size > 0) {
-      this.notifier.emit({
-        type: 'flow',
-        state,
-        oldState: old,
-        flowName: this.flowName,
-        flowUuid: this.flowDetail.uuid,
-      });
+    const old = this.storage.getFlowState();
+    if (!checkFlowTransition(old, state)) return;
+    if (!this.storage.recordsEvents && this.notifier.size === 0) {
+      this.storage.setFlowState(state);
+      return;
     }
+    const event: FlowEvent = {
+      type: 'flow',
+      state,
+      oldState: old,
+      flowName: this.flowName,
+      flowUuid: this.flowDetail.uuid,
+    };
+    this.storage.setFlowState(state, event);
+    this.notifier.emit(event);
   }
 
   private begin(): Machine {

@@ -3,7 +3,8 @@
  * objects, so it behaves like a real store: what you read back is what was saved.
  */
 import { NotFound } from '../errors.js';
-import type { PersistenceBackend } from './backend.js';
+import type { EngineEvent } from '../notify/events.js';
+import type { PersistenceBackend, WriteOptions } from './backend.js';
 import {
   AtomDetail,
   FlowDetail,
@@ -17,6 +18,7 @@ interface StoredFlow {
   book: string | undefined;
   dict: FlowDetailDict;
   atoms: Map<string, AtomDetailDict>;
+  events: EngineEvent[];
 }
 
 function copy<T>(value: T): T {
@@ -29,6 +31,7 @@ function copy<T>(value: T): T {
 }
 
 export class MemoryBackend implements PersistenceBackend {
+  readonly recordsEvents = true;
   private readonly books = new Map<string, LogBookDict>();
   private readonly flows = new Map<string, StoredFlow>();
 
@@ -38,7 +41,7 @@ export class MemoryBackend implements PersistenceBackend {
     for (const fd of book) {
       const stored = this.flows.get(fd.uuid);
       if (stored) stored.book = book.uuid;
-      else this.flows.set(fd.uuid, { book: book.uuid, dict: copy(fd.toDict()), atoms: new Map() });
+      else this.flows.set(fd.uuid, { book: book.uuid, dict: copy(fd.toDict()), atoms: new Map(), events: [] });
       this.updateFlowDetail(fd, [...fd]);
     }
   }
@@ -63,11 +66,19 @@ export class MemoryBackend implements PersistenceBackend {
     for (const [fuuid, f] of this.flows) if (f.book === uuid) this.flows.delete(fuuid);
   }
 
-  updateFlowDetail(fd: FlowDetail, atoms: readonly AtomDetail[] = []): void {
+  updateFlowDetail(fd: FlowDetail, atoms: readonly AtomDetail[] = [], options?: WriteOptions): void {
     const stored = this.flows.get(fd.uuid);
     if (!stored) throw new NotFound(`No flow detail found with uuid '${fd.uuid}'`);
     stored.dict = copy(fd.toDict());
     for (const ad of atoms) stored.atoms.set(ad.uuid, copy(ad.toDict()));
+    if (options?.event) stored.events.push(copy(options.event));
+  }
+
+  /** The events of a run, in the order they happened. */
+  getEvents(flowUuid: string): EngineEvent[] {
+    const f = this.flows.get(flowUuid);
+    if (!f) throw new NotFound(`No flow detail found with uuid '${flowUuid}'`);
+    return f.events.map(copy);
   }
 
   getFlowDetail(uuid: string): FlowDetail {
@@ -76,10 +87,11 @@ export class MemoryBackend implements PersistenceBackend {
     return FlowDetail.fromDict(copy(f.dict), [...f.atoms.values()].map(copy));
   }
 
-  updateAtomDetail(flowUuid: string, ad: AtomDetail): void {
+  updateAtomDetail(flowUuid: string, ad: AtomDetail, options?: WriteOptions): void {
     const f = this.flows.get(flowUuid);
     if (!f) throw new NotFound(`No flow detail found with uuid '${flowUuid}'`);
     f.atoms.set(ad.uuid, copy(ad.toDict()));
+    if (options?.event) f.events.push(copy(options.event));
   }
 
   clearAll(): void {

@@ -10,6 +10,7 @@ import { ExecutionFailure, InvalidState } from '../errors.js';
 import type { Outcome } from '../executors/executor.js';
 import { outcomeOf } from '../executors/serial.js';
 import { Failure } from '../failure.js';
+import type { AtomEvent, ProgressEvent } from '../notify/events.js';
 import type { AtomDetail } from '../persistence/models.js';
 import {
   EXECUTE,
@@ -60,71 +61,45 @@ export class Actions {
       const p = ad.meta.progress;
       if ((typeof p === 'number' ? p : 0) === progress) return;
     }
-    if (saves) storage.saveDetail(ad, result === NO_RESULT ? undefined : result, state);
-    else storage.setState(ad, state);
-    if (progress !== undefined) storage.setProgress(ad, progress);
-    if (notifier.size === 0) return;
-    if (result === NO_RESULT) {
-      notifier.emit({
-        type: 'atom',
-        kind: 'task',
-        name: ad.name,
-        uuid: ad.uuid,
-        state,
-        oldState: old,
-        hasResult: false,
-      });
-    } else {
-      notifier.emit({
-        type: 'atom',
-        kind: 'task',
-        name: ad.name,
-        uuid: ad.uuid,
-        state,
-        oldState: old,
-        hasResult: true,
-        result,
-      });
+    // State, result and progress land in the store as one write, with the event that announces them.
+    if (saves) storage.saveDetail(ad, result === NO_RESULT ? undefined : result, state, false);
+    else storage.setState(ad, state, false);
+    if (progress !== undefined) storage.setProgress(ad, progress, undefined, false);
+    this.commit(ad, 'task', state, old, result);
+    if (progress !== undefined && notifier.size > 0) {
+      notifier.emit({ type: 'progress', name: ad.name, uuid: ad.uuid, progress });
     }
-    if (progress !== undefined) notifier.emit({ type: 'progress', name: ad.name, uuid: ad.uuid, progress });
   }
 
   /** Changes a retry's state; a reverted retry's history is emptied. */
   changeRetryState(node: GNode, state: AtomState, result: unknown): void {
-    const { storage, notifier } = this.rt;
+    const { storage } = this.rt;
     const ad = node.detail as AtomDetail;
     const old = ad.state;
     assertTransition(node, old, state);
     if (savesResult(state)) {
-      storage.saveDetail(ad, result === NO_RESULT ? undefined : result, state);
-      if (state === REVERTED) storage.cleanupRetryHistory(ad.name, state);
+      storage.saveDetail(ad, result === NO_RESULT ? undefined : result, state, false);
+      if (state === REVERTED) storage.cleanupRetryHistory(ad.name, state, false);
     } else {
       if (state === old) return;
-      storage.setState(ad, state);
+      storage.setState(ad, state, false);
     }
-    if (notifier.size === 0) return;
-    if (result === NO_RESULT) {
-      notifier.emit({
-        type: 'atom',
-        kind: 'retry',
-        name: ad.name,
-        uuid: ad.uuid,
-        state,
-        oldState: old,
-        hasResult: false,
-      });
-    } else {
-      notifier.emit({
-        type: 'atom',
-        kind: 'retry',
-        name: ad.name,
-        uuid: ad.uuid,
-        state,
-        oldState: old,
-        hasResult: true,
-        result,
-      });
+    this.commit(ad, 'retry', state, old, result);
+  }
+
+  /** Writes the atom's detail (with its event, when someone records or listens), then announces it. */
+  private commit(ad: AtomDetail, kind: 'task' | 'retry', state: AtomState, old: AtomState, result: unknown): void {
+    const { storage, notifier } = this.rt;
+    if (!storage.recordsEvents && notifier.size === 0) {
+      storage.persistAtom(ad);
+      return;
     }
+    const event: AtomEvent =
+      result === NO_RESULT
+        ? { type: 'atom', kind, name: ad.name, uuid: ad.uuid, state, oldState: old, hasResult: false }
+        : { type: 'atom', kind, name: ad.name, uuid: ad.uuid, state, oldState: old, hasResult: true, result };
+    storage.persistAtom(ad, true, event);
+    notifier.emit(event);
   }
 
   /** One callback per atom, made once: progress reports are frequent and allocation is not free. */
@@ -132,13 +107,17 @@ export class Actions {
     if (node.onProgress) return node.onProgress;
     const { storage, notifier } = this.rt;
     return (node.onProgress = (progress, details) => {
-      storage.setProgress(ad, progress, details);
-      if (notifier.size === 0) return;
-      if (Object.keys(details).length > 0) {
-        notifier.emit({ type: 'progress', name: ad.name, uuid: ad.uuid, progress, details });
-      } else {
-        notifier.emit({ type: 'progress', name: ad.name, uuid: ad.uuid, progress });
+      const changed = storage.setProgress(ad, progress, details, false);
+      if (!storage.recordsEvents && notifier.size === 0) {
+        if (changed) storage.persistAtom(ad, false);
+        return;
       }
+      const event: ProgressEvent =
+        Object.keys(details).length > 0
+          ? { type: 'progress', name: ad.name, uuid: ad.uuid, progress, details }
+          : { type: 'progress', name: ad.name, uuid: ad.uuid, progress };
+      if (changed) storage.persistAtom(ad, false, event);
+      notifier.emit(event);
     });
   }
 

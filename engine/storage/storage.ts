@@ -11,6 +11,7 @@ import type { Compilation } from '../compiler/compile.js';
 import type { GNode } from '../compiler/graph.js';
 import { DisallowedAccess, Duplicate, NotFound, StorageFailure, ValueError } from '../errors.js';
 import { Failure } from '../failure.js';
+import type { EngineEvent, FlowEvent } from '../notify/events.js';
 import type { PersistenceBackend } from '../persistence/backend.js';
 import { AtomDetail, FlowDetail } from '../persistence/models.js';
 import {
@@ -28,6 +29,8 @@ import {
   type FlowState,
   type Intention,
 } from '../states.js';
+
+const NOT_DURABLE = Object.freeze({ durable: false });
 
 /** Name of the detail that holds flow-level persistent injected values. */
 export const INJECTOR_NAME = '_atomflow_injector';
@@ -121,10 +124,18 @@ export class Storage {
 
   // ---------------------------------------------------------------- writes
 
-  private persistAtom(ad: AtomDetail): void {
+  /**
+   * Writes one atom detail through to the backend. `durable: false` marks a
+   * write nothing depends on (a progress report), which a backend may delay.
+   */
+  persistAtom(ad: AtomDetail, durable = true, event?: EngineEvent): void {
     if (!this.backend) return;
     try {
-      this.backend.updateAtomDetail(this.flowDetail.uuid, ad);
+      this.backend.updateAtomDetail(
+        this.flowDetail.uuid,
+        ad,
+        event ? { durable, event } : durable ? undefined : NOT_DURABLE,
+      );
     } catch (e) {
       throw e instanceof StorageFailure
         ? e
@@ -132,10 +143,10 @@ export class Storage {
     }
   }
 
-  private persistFlow(atoms?: readonly AtomDetail[]): void {
+  private persistFlow(atoms?: readonly AtomDetail[], event?: EngineEvent): void {
     if (!this.backend) return;
     try {
-      this.backend.updateFlowDetail(this.flowDetail, atoms);
+      this.backend.updateFlowDetail(this.flowDetail, atoms, event ? { event } : undefined);
     } catch (e) {
       throw e instanceof StorageFailure
         ? e
@@ -231,13 +242,13 @@ export class Storage {
     this.setState(this.detail(name), state);
   }
 
-  /** Fast path used by the runtime with the detail in hand. */
-  setState(ad: AtomDetail, state: AtomState): void {
+  /** Fast path used by the runtime with the detail in hand; `persist: false` leaves the write to the caller. */
+  setState(ad: AtomDetail, state: AtomState, persist = true): void {
     const old = ad.state;
     if (old === state) return;
     this.trackEpochs(old, state, ad.intention, ad.intention);
     ad.state = state;
-    this.persistAtom(ad);
+    if (persist) this.persistAtom(ad);
   }
 
   setAtomIntention(name: string, intention: Intention): void {
@@ -267,10 +278,10 @@ export class Storage {
     this.saveDetail(this.detail(name), result, state);
   }
 
-  saveDetail(ad: AtomDetail, result: unknown, state: AtomState): void {
+  saveDetail(ad: AtomDetail, result: unknown, state: AtomState, persist = true): void {
     this.trackEpochs(ad.state, state, ad.intention, ad.intention);
     ad.put(state, result);
-    this.persistAtom(ad);
+    if (persist) this.persistAtom(ad);
     if ((state === FAILURE || state === REVERT_FAILURE) && result instanceof Failure) {
       if (ad.intention === EXECUTE || ad.intention === REVERT) {
         const cache = this.failures.get(ad.name) ?? {};
@@ -294,11 +305,11 @@ export class Storage {
   }
 
   /** Empties a retry's history (done after it was reverted). */
-  cleanupRetryHistory(retryName: string, state: AtomState): void {
+  cleanupRetryHistory(retryName: string, state: AtomState, persist = true): void {
     const ad = this.detail(retryName);
     ad.results = [];
     ad.state = state;
-    this.persistAtom(ad);
+    if (persist) this.persistAtom(ad);
   }
 
   /** Progress (spec §8.6): `details` undefined → progress only; `{}` → clears the details. */
@@ -306,7 +317,11 @@ export class Storage {
     this.setProgress(this.detail(name), progress, details);
   }
 
-  setProgress(ad: AtomDetail, progress: number, details?: Values): void {
+  /**
+   * Records progress; returns whether anything changed. Progress is never a
+   * transition, so on its own it is written as not durable.
+   */
+  setProgress(ad: AtomDetail, progress: number, details?: Values, persist = true): boolean {
     const meta = ad.meta;
     let changed = meta.progress !== progress;
     meta.progress = progress;
@@ -315,7 +330,8 @@ export class Storage {
       if (next !== null || meta.progressDetails !== null) changed = true;
       meta.progressDetails = next;
     }
-    if (changed) this.persistAtom(ad);
+    if (changed && persist) this.persistAtom(ad, false);
+    return changed;
   }
 
   updateAtomMetadata(name: string, update: Values): void {
@@ -329,9 +345,15 @@ export class Storage {
     this.persistFlow();
   }
 
-  setFlowState(state: FlowState): void {
+  /** Sets the flow's state, writing `event` (its announcement) with it when given. */
+  setFlowState(state: FlowState, event?: FlowEvent): void {
     this.flowDetail.state = state;
-    this.persistFlow();
+    this.persistFlow(undefined, event);
+  }
+
+  /** Whether the backend keeps an event log (so the engine builds events even with no listener). */
+  get recordsEvents(): boolean {
+    return this.backend?.recordsEvents === true;
   }
 
   /** Applies a flow transition if the table allows it: `[moved, oldState]`. */
