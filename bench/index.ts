@@ -5,6 +5,7 @@
  * Order matters: every Atomflow measurement runs first, then TaskFlow's
  * scripts one after another, so that no two measurements share the CPU.
  */
+import { atomCount } from './workloads.js';
 import { measureAtomflow, measureAtomflowRss, type AtomflowFigures, type RssFigures } from './atomflow.js';
 import { parseOptions, USAGE, type Options } from './options.js';
 import { comparisons, FULL, QUICK, type Comparison, type Sizes } from './plan.js';
@@ -44,7 +45,9 @@ async function measureAllAtomflow(
 ): Promise<{ figures: Map<Comparison, AtomflowFigures>; rss: RssFigures }> {
   const figures = new Map<Comparison, AtomflowFigures>();
   for (const c of plan) {
-    const request = { job: c.atomflow, repeat: options.repeat, warmup: options.warmup };
+    // Steady state, as a long-running host sees it: warm up until enough atoms have run.
+    const warmup = Math.max(options.warmup, Math.ceil(options.warmupAtoms / atomCount(c.atomflow)));
+    const request = { job: c.atomflow, repeat: options.repeat, warmup };
     figures.set(c, await measureAtomflow({ ...request, label: `${label(c)} [${c.unit}]` }));
   }
   const rss = await measureAtomflowRss(

@@ -11,6 +11,8 @@ export interface Options {
   json: boolean;
   repeat: number;
   warmup: number;
+  /** Atomflow also warms up until at least this many atoms have run (V8 compiles hot code after a while). */
+  warmupAtoms: number;
   taskflow: boolean;
   quick: boolean;
   peerDir: string;
@@ -27,7 +29,9 @@ workloads (peer scripts run with /usr/bin/python3), then prints both side by sid
 Options:
   --json            one JSON object per workload on stdout (progress stays on stderr)
   --repeat R        measured runs per workload (default 5)
-  --warmup W        unmeasured warm-up runs before them (default 2)
+  --warmup W        unmeasured warm-up runs before them (default 1, as TaskFlow's scripts)
+  --warmup-atoms A  Atomflow warms up for at least A atoms, e.g. 200 runs at N=100 (default 20000;
+                    V8 settles after ~15,000 atoms; CPython has no such phase)
   --no-taskflow     skip TaskFlow (its figures are null)
   --quick           small sizes, for a smoke check
   --peer-dir DIR    folder of the TaskFlow scripts (default ${DEFAULT_PEER_DIR})
@@ -56,6 +60,7 @@ export function parseOptions(argv: string[]): Options | null {
       json: { type: 'boolean', default: false },
       repeat: { type: 'string' },
       warmup: { type: 'string' },
+      'warmup-atoms': { type: 'string' },
       'no-taskflow': { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       'peer-dir': { type: 'string' },
@@ -67,7 +72,8 @@ export function parseOptions(argv: string[]): Options | null {
     json: values.json,
     // At least 1 so there is a median; fewer than 5 only when the user asks, and then it says so.
     repeat: count('repeat', values.repeat, 5, 1),
-    warmup: count('warmup', values.warmup, 2, 0),
+    warmup: count('warmup', values.warmup, 1, 0),
+    warmupAtoms: count('warmup-atoms', values['warmup-atoms'], 20_000, 0),
     taskflow: !values['no-taskflow'],
     quick: values.quick,
     peerDir: resolve(values['peer-dir'] ?? DEFAULT_PEER_DIR),

@@ -141,7 +141,8 @@ export function preamble(options: Options, taskflowVersion: string | null): stri
     `Atomflow vs TaskFlow${taskflowVersion ? ` ${taskflowVersion}` : ''}, serial engine${
       options.quick ? ' — QUICK sizes (smoke check, not the targets’ sizes)' : ''
     }`,
-    `median (min–max) of ${options.repeat} runs after ${options.warmup} warm-up runs; each workload in its own ` +
+    `median (min–max) of ${options.repeat} runs after warm-up (Atomflow: until ${options.warmupAtoms} atoms ran, ` +
+      `at least ${options.warmup} runs; TaskFlow: ${options.warmup} runs); each workload in its own ` +
       'process; no forced GC between runs (see bench/run-workload.ts); Atomflow measured first, then TaskFlow',
     `machine: ${cpu[0]?.model ?? '?'}, ${cpu.length} CPUs; Node ${process.version}; TaskFlow via ${PYTHON}`,
     'us/atom: W1/W3 = build + load + compile + prepare + validate + run, per atom (TaskFlow total_us_per_task); ' +
@@ -149,14 +150,6 @@ export function preamble(options: Options, taskflowVersion: string | null): stri
     'W3-compile = engine.compile(), total ms (compile_s); AF GC = median part of Atomflow’s figure spent in ' +
       'V8 GC pauses; TF/AF = TaskFlow median / Atomflow median',
   ];
-  if (options.warmup < 200) {
-    // Measured: V8 needs ~15,000 atoms run before its figures settle (W1-noop N=1000 falls from ~20 to
-    // ~1.1 us/atom after ~15 runs; N=100 only after ~150). CPython has no such phase.
-    lines.push(
-      `Note: V8's JIT settles after ~15,000 atoms (~150 runs at N=100); ${options.warmup} warm-up runs leave ` +
-        "Atomflow's small-N figures partly cold. Steady state (~1 min): npm run bench -- --no-taskflow --warmup 200",
-    );
-  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -77,11 +77,19 @@ function optionalSpec(v: readonly string[] | Readonly<Values> | undefined): {
   throw new TypeError(`Invalid optional value: ${String(v)}`);
 }
 
-/** Builds the argument mapping of one method (spec §1.2, adapted to declared parameters). */
 const NO_PARAMS: ReadonlySet<string> = new Set();
 const NO_VALUES: Readonly<Values> = Object.freeze({});
 const NO_NAMES: readonly string[] = Object.freeze([]);
+/** The mapping of a method without parameters, shared: most atoms have one. */
+const NO_ARGS: ArgMapping = Object.freeze({
+  rebind: Object.freeze({}),
+  optionalParams: NO_PARAMS,
+  defaults: NO_VALUES,
+  requires: NO_NAMES,
+  optional: NO_NAMES,
+});
 
+/** Builds the argument mapping of one method (spec §1.2, adapted to declared parameters). */
 export function buildArgMapping(
   atomName: string,
   requiredParams: readonly string[],
@@ -91,6 +99,7 @@ export function buildArgMapping(
   injectKeys: ReadonlySet<string>,
 ): ArgMapping {
   if (rebind === undefined && optional.names.length === 0 && injectKeys.size === 0) {
+    if (requiredParams.length === 0) return NO_ARGS;
     // The common case (parameters taken by their own names) without the general machinery.
     const ids: Record<string, string> = {};
     for (const p of requiredParams) ids[p] = p;
@@ -257,7 +266,7 @@ export abstract class Atom {
     const req = new Set(this.requiresList);
     const opt = ex === rv ? ex.optional : unique([...ex.optional, ...rv.optional]);
     this.optionalList = opt.length === 0 ? opt : opt.filter((s) => !req.has(s));
-    this.providesList = [...this.saveAs.keys()];
+    this.providesList = this.saveAs.size === 0 ? NO_NAMES : [...this.saveAs.keys()];
   }
 
   /** Symbols this atom's result is published under, in declaration order. */

@@ -8,7 +8,16 @@ import { Duplicate, ValueError } from '../errors.js';
 import { Depth } from '../patterns/depth.js';
 import { isFlow, type Flow, type FlowItem } from '../patterns/flow.js';
 import { GraphFlow } from '../patterns/graph.js';
-import { addEdge, GNode, type EdgeDecider, type EdgeMeta, type HFlow } from './graph.js';
+import {
+  addEdge,
+  GNode,
+  PLAIN_EDGE,
+  predMetaOf,
+  succMetaOf,
+  type EdgeDecider,
+  type EdgeMeta,
+  type HFlow,
+} from './graph.js';
 
 function describe(x: unknown): string {
   if (typeof x === 'string') return `'${x}'`;
@@ -56,20 +65,21 @@ export class Compilation {
   /** Edges as `[from, to, meta]` in node order. */
   edges(): [GNode, GNode, EdgeMeta][] {
     const out: [GNode, GNode, EdgeMeta][] = [];
-    for (const u of this.nodes) u.succ.forEach((v, i) => out.push([u, v, u.succMeta[i] as EdgeMeta]));
+    for (const u of this.nodes) u.succ.forEach((v, i) => out.push([u, v, succMetaOf(u, i)]));
     return out;
   }
 
   /** The deciders on links leading to an atom, including links into the subflows it starts (spec §6.6). */
   edgeDeciders(node: GNode): readonly EdgeDecider[] {
     if (node.deciders) return node.deciders;
+    if (!node.predMeta && !node.pred.some((p) => p.kind === 'flow')) return (node.deciders = NO_DECIDERS);
     const out: EdgeDecider[] = [];
     const queue: [GNode, number][] = node.pred.map((_, i) => [node, i]);
     const visited = new Set<GNode>();
     for (let q = 0; q < queue.length; q++) {
       const [v, i] = queue[q] as [GNode, number];
       const u = v.pred[i] as GNode;
-      const meta = v.predMeta[i] as EdgeMeta;
+      const meta = predMetaOf(v, i);
       if (meta.decider) out.push({ from: u, decider: meta.decider, depth: meta.deciderDepth ?? Depth.ALL });
       if (u.kind === 'flow' && !visited.has(u)) {
         visited.add(u);
@@ -149,7 +159,8 @@ export class Compilation {
   }
 }
 
-const INVARIANT: EdgeMeta = Object.freeze({ invariant: true });
+const INVARIANT = PLAIN_EDGE;
+const NO_DECIDERS: readonly EdgeDecider[] = Object.freeze([]);
 const INVARIANT_RETRY: EdgeMeta = Object.freeze({ invariant: true, retry: true });
 
 /** Compiles a flow or a single task. Throws `TypeError` for anything else. */

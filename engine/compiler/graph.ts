@@ -47,8 +47,13 @@ export class GNode {
   id = -1;
   readonly succ: GNode[] = [];
   readonly pred: GNode[] = [];
-  readonly succMeta: EdgeMeta[] = [];
-  readonly predMeta: EdgeMeta[] = [];
+  /**
+   * Metadata of the edges in `succ` / `pred` (same positions); `undefined`
+   * while every edge is a plain ordering edge ({@link PLAIN_EDGE}), which is
+   * most of them, so most nodes carry no such arrays.
+   */
+  succMeta: EdgeMeta[] | undefined;
+  predMeta: EdgeMeta[] | undefined;
   /** The nearest retry controlling this node. */
   retry: GNode | undefined;
   /** The flow this node belongs to in the hierarchy, and its index there. */
@@ -86,10 +91,23 @@ export class GNode {
   }
 }
 
+/** The metadata of an edge that only orders two nodes. */
+export const PLAIN_EDGE: EdgeMeta = Object.freeze({ invariant: true });
+
 /** Adds an edge u → v. */
 export function addEdge(u: GNode, v: GNode, meta: EdgeMeta): void {
+  if (meta !== PLAIN_EDGE || u.succMeta) (u.succMeta ??= u.succ.map(() => PLAIN_EDGE)).push(meta);
+  if (meta !== PLAIN_EDGE || v.predMeta) (v.predMeta ??= v.pred.map(() => PLAIN_EDGE)).push(meta);
   u.succ.push(v);
-  u.succMeta.push(meta);
   v.pred.push(u);
-  v.predMeta.push(meta);
+}
+
+/** The metadata of u's i-th outgoing edge. */
+export function succMetaOf(u: GNode, i: number): EdgeMeta {
+  return u.succMeta?.[i] ?? PLAIN_EDGE;
+}
+
+/** The metadata of v's i-th incoming edge. */
+export function predMetaOf(v: GNode, i: number): EdgeMeta {
+  return v.predMeta?.[i] ?? PLAIN_EDGE;
 }

@@ -41,7 +41,8 @@ export class MemoryBackend implements PersistenceBackend {
     for (const fd of book) {
       const stored = this.flows.get(fd.uuid);
       if (stored) stored.book = book.uuid;
-      else this.flows.set(fd.uuid, { book: book.uuid, dict: copy(fd.toDict()), atoms: new Map(), events: [] });
+      else
+        this.flows.set(fd.uuid, { book: book.uuid, dict: copy(fd.toDict()), atoms: new Map(), events: [] });
       this.updateFlowDetail(fd, [...fd]);
     }
   }

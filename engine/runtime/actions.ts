@@ -88,7 +88,13 @@ export class Actions {
   }
 
   /** Writes the atom's detail (with its event, when someone records or listens), then announces it. */
-  private commit(ad: AtomDetail, kind: 'task' | 'retry', state: AtomState, old: AtomState, result: unknown): void {
+  private commit(
+    ad: AtomDetail,
+    kind: 'task' | 'retry',
+    state: AtomState,
+    old: AtomState,
+    result: unknown,
+  ): void {
     const { storage, notifier } = this.rt;
     if (!storage.recordsEvents && notifier.size === 0) {
       storage.persistAtom(ad);
