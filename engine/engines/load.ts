@@ -54,6 +54,8 @@ export function load(flow: unknown, options: LoadOptions = {}): Engine {
   let fd = flowDetail;
   if (!fd) {
     fd = new FlowDetail(flowNameOf(flow));
+    // Which engine ran it, for history queries.
+    fd.meta.engine = 'serial';
     if (backend) {
       const lb = book ?? new LogBook(fd.name);
       lb.add(fd);
