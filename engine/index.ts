@@ -59,4 +59,14 @@ export {
   type FlowDetailDict,
   type LogBookDict,
 } from './persistence/models.js';
+export { SqliteBackend, type SqliteBackendOptions } from './persistence/sqlite/backend.js';
+export type {
+  ListRunsQuery,
+  RunSummary,
+  RunPage,
+  RunDetail,
+  EventsQuery,
+  RecordedEvent,
+  TimeBound,
+} from './persistence/sqlite/history.js';
 export type { TaskExecutor, Outcome } from './executors/executor.js';

@@ -12,7 +12,6 @@ import {
   Failure,
   FlowDetail,
   LogBook,
-  MemoryBackend,
   graph,
   linear,
   states,
@@ -302,7 +301,7 @@ describe.each(enginesFor('SPW'))('$name engine', (eng) => {
 
   it('S14 suspend via the iterator, then resume', async () => {
     const flow = linear('flow-2').add(new ProgressingTask('task1'), new ProgressingTask('task2'));
-    const backend = new MemoryBackend();
+    const backend = eng.backend();
     const book = new LogBook('lb');
     const fd = new FlowDetail('flow-2');
     book.add(fd);
@@ -435,7 +434,7 @@ describe.each(enginesFor('SPW'))('$name engine', (eng) => {
       new ProgressingTask('task1', { provides: 'x1' }),
       new ProgressingTask('task2', { provides: 'x2' }),
     );
-    const backend = new MemoryBackend();
+    const backend = eng.backend();
     const book = new LogBook('lb');
     const flowDetail = new FlowDetail('lf-2-r');
     const td = new AtomDetail('task1', 'task', '42');

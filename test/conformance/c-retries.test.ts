@@ -8,7 +8,7 @@
  * `test_nested_provides_graph_reverts_correctly`), as noted at each test.
  *
  * TaskFlow runs these tests with a (memory) persistence backend, so every
- * engine here gets a fresh `MemoryBackend` too.
+ * engine here gets a fresh backend of its kind too (`eng.backend()`).
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,7 +16,6 @@ import {
   Decision,
   Failure,
   ForEach,
-  MemoryBackend,
   NotFound,
   ParameterizedForEach,
   Retry,
@@ -51,7 +50,7 @@ import {
 // ------------------------------------------------------------------ helpers
 
 function make(eng: EngineUnderTest, flow: unknown, options: LoadOptions = {}) {
-  return eng.load(flow, { backend: new MemoryBackend(), ...options });
+  return eng.load(flow, { backend: eng.backend(), ...options });
 }
 
 /** Compares two traces as multisets. */

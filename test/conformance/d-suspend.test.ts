@@ -14,7 +14,6 @@ import { describe, expect, it } from 'vitest';
 import {
   CaptureListener,
   INJECTOR_NAME,
-  MemoryBackend,
   MissingDependencies,
   linear,
   states,
@@ -43,7 +42,7 @@ function suspendingListener(engine: Engine, taskName: string, state: string): Ca
 }
 
 describe.each(enginesFor('SP'))('$name engine', (eng: EngineUnderTest) => {
-  const backend = () => new MemoryBackend();
+  const backend = () => eng.backend();
   const make = (flow: unknown, options: LoadOptions = {}) =>
     eng.load(flow, { backend: backend(), ...options });
 

@@ -13,7 +13,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   ExecutionFailure,
-  MemoryBackend,
   MissingDependencies,
   Task,
   ValueError,
@@ -127,7 +126,7 @@ class Arbitrary {}
 // ----------------------------------------------------------------- S81, S84, S85 (run engines)
 
 describe.each(enginesFor('SP'))('$name engine', (eng) => {
-  const loadIt = (flow: unknown) => eng.load(flow, { backend: new MemoryBackend() });
+  const loadIt = (flow: unknown) => eng.load(flow, { backend: eng.backend() });
 
   describe('S81 the four provides shapes', () => {
     it('S81a provides a name: the whole result', async () => {

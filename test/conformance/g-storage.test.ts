@@ -26,9 +26,10 @@ import {
   type AtomOptions,
   type AtomState,
   type FlowState,
+  type PersistenceBackend,
   type TaskContext,
 } from '../../engine/index.js';
-import { enginesFor } from '../support/engines.js';
+import { enginesFor, tempSqlite } from '../support/engines.js';
 import { GiveBackRevert, NoopTask, ProgressingTask, RuntimeError } from '../support/fixtures.js';
 
 // ----------------------------------------------------------------- helpers
@@ -66,7 +67,7 @@ const woot = () => Failure.fromError(new RuntimeError('Woot!'));
 /** One storage setup: where the flow detail lives and how to get a storage on it. */
 interface Setup {
   readonly fd: FlowDetail;
-  readonly backend: MemoryBackend | undefined;
+  readonly backend: PersistenceBackend | undefined;
   /** A new storage on the same flow detail object. */
   storage: () => Storage;
   /** A new storage on the flow detail as persisted (read back from the backend when there is one). */
@@ -85,6 +86,22 @@ const SETUPS: readonly { readonly name: string; make(): Setup }[] = [
     name: 'on a memory backend',
     make() {
       const backend = new MemoryBackend();
+      const fd = new FlowDetail('test');
+      const book = new LogBook('test');
+      book.add(fd);
+      backend.saveLogbook(book);
+      return {
+        fd,
+        backend,
+        storage: () => new Storage(fd, backend),
+        reloaded: () => new Storage(backend.getFlowDetail(fd.uuid), backend),
+      };
+    },
+  },
+  {
+    name: 'on a SQLite file',
+    make() {
+      const backend = tempSqlite();
       const fd = new FlowDetail('test');
       const book = new LogBook('test');
       book.add(fd);

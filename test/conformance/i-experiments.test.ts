@@ -14,7 +14,6 @@ import {
   FlowDetail,
   InvalidState,
   LogBook,
-  MemoryBackend,
   MissingDependencies,
   NotFound,
   Task,
@@ -216,7 +215,7 @@ describe.each(enginesFor('SPW'))('$name engine', (eng) => {
     const crashAndResume = async (flowName: string, fdName: string): Promise<string[]> => {
       const build = () =>
         linear(flowName).add(new ProgressingTask('t1'), new ProgressingTask('t2'), new ProgressingTask('t3'));
-      const backend = new MemoryBackend();
+      const backend = eng.backend();
       const fd = new FlowDetail(fdName);
       const book = new LogBook('book');
       book.add(fd);

@@ -1,20 +1,56 @@
 /**
- * The engines the conformance suite runs against. Every scenario file loops
- * over this list, so a new engine joins the suite by adding one entry here
- * (the parallel and worker-based engines will).
+ * The engines the conformance suite runs against, each with the persistence
+ * it is tested on. Every scenario file loops over this list, so a new engine
+ * or backend joins the suite by adding one entry here (the parallel and
+ * worker-based engines will).
  */
-import { load, type Engine, type LoadOptions } from '../../engine/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  MemoryBackend,
+  SqliteBackend,
+  load,
+  type Engine,
+  type LoadOptions,
+  type PersistenceBackend,
+} from '../../engine/index.js';
 
 export interface EngineUnderTest {
-  /** Short id used in test names: S (serial), P (parallel), W (worker-based). */
+  /** Short id used to select engines: S (serial), P (parallel), W (worker-based). */
   readonly id: 'S' | 'P' | 'W';
   readonly name: string;
-  /** Builds an engine of this kind for a flow. */
+  /** A fresh, empty backend of the kind this variant persists to. */
+  backend(): PersistenceBackend;
+  /** Builds an engine of this kind for a flow (persisting to this variant's backend unless one is given). */
   load(flow: unknown, options?: LoadOptions): Engine;
 }
 
+const folders: string[] = [];
+process.on('exit', () => {
+  for (const f of folders) rmSync(f, { recursive: true, force: true });
+});
+
+/** A new SQLite file in a temporary folder, removed when the test process exits. */
+export function tempSqlite(): SqliteBackend {
+  const dir = mkdtempSync(join(tmpdir(), 'atomflow-conformance-'));
+  folders.push(dir);
+  return new SqliteBackend(join(dir, 'runs.db'));
+}
+
 export const ENGINES: readonly EngineUnderTest[] = [
-  { id: 'S', name: 'serial', load: (flow, options = {}) => load(flow, { ...options, engine: 'serial' }) },
+  {
+    id: 'S',
+    name: 'serial',
+    backend: () => new MemoryBackend(),
+    load: (flow, options = {}) => load(flow, { ...options, engine: 'serial' }),
+  },
+  {
+    id: 'S',
+    name: 'serial on SQLite',
+    backend: tempSqlite,
+    load: (flow, options = {}) => load(flow, { backend: tempSqlite(), ...options, engine: 'serial' }),
+  },
 ];
 
 /** The engines that run a scenario listing `ids` (e.g. 'SPW'). */

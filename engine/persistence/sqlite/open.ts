@@ -1,0 +1,107 @@
+/**
+ * Opening the SQLite file: refuse what is not ours to change before anything
+ * is written, then WAL mode, pragmas and forward migrations.
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { StorageFailure } from '../../errors.js';
+import { errorCode, storageFailure } from './errors.js';
+import { SCHEMA_VERSION, migrate, readSchemaVersion, tooNew } from './schema.js';
+
+/** Options of {@link openDatabase}. */
+export interface OpenOptions {
+  readonly busyTimeoutMs: number;
+  readonly synchronous: 'full' | 'normal';
+}
+
+const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/** The first bytes of a file, or fewer if it is shorter. */
+function readHead(file: string, n: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const got = readSync(fd, buf, 0, n, 0);
+    return buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Checks, with plain file reads, that an existing file is an SQLite file (so
+ * SQLite never touches anything else) and that the folder of a new one exists.
+ */
+function checkFile(file: string, options: OpenOptions): void {
+  const fail = (e: unknown): Error => storageFailure(file, 'open the run store', e, options.busyTimeoutMs);
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) throw Object.assign(new Error(`'${file}' is a directory`), { code: 'EISDIR' });
+    size = st.size;
+  } catch (e) {
+    if (errorCode(e) !== 'ENOENT') throw fail(e);
+    // A new file: its folder must exist (better-sqlite3 would say so without an error code).
+    try {
+      if (!statSync(dirname(file)).isDirectory())
+        throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+    } catch (e2) {
+      throw fail(e2);
+    }
+    return;
+  }
+  if (size === 0) return; // SQLite treats an empty file as an empty database
+  let head: Buffer;
+  try {
+    head = readHead(file, HEADER.length);
+  } catch (e) {
+    throw fail(e);
+  }
+  if (!head.equals(HEADER)) {
+    throw new StorageFailure(
+      `Cannot open the run store: the file '${file}' is not an SQLite database (it does not start with the ` +
+        'SQLite header); refusing to change it',
+    );
+  }
+}
+
+/**
+ * Opens (creating if needed) the database at `file` (an absolute path, or
+ * `:memory:`), in WAL mode with foreign keys on, migrated to the latest schema.
+ * @throws {StorageFailure} naming the file, with the SQLite error as `cause`.
+ */
+export function openDatabase(file: string, options: OpenOptions): BetterSqlite3.Database {
+  const memory = file === ':memory:';
+  if (!memory) checkFile(file, options);
+  let db: BetterSqlite3.Database | undefined;
+  try {
+    db = new Database(file, { timeout: options.busyTimeoutMs });
+    // Reads only: a refused file is left byte-for-byte as it was (closing this connection
+    // removes the -wal/-shm files that reading a WAL-mode file creates). Switching to WAL
+    // is the first write, so it comes after this check.
+    const version = readSchemaVersion(db, file);
+    if (version > SCHEMA_VERSION) throw tooNew(file, version);
+    if (!memory) {
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (mode !== 'wal') {
+        throw new StorageFailure(
+          `Cannot open the run store: the SQLite database '${file}' cannot use WAL mode (journal mode is '${String(mode)}')`,
+        );
+      }
+    }
+    db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+    db.pragma('foreign_keys = ON');
+    // Only a file that needs migrating takes the write lock here; readers of a current file never wait.
+    if (version < SCHEMA_VERSION) migrate(db);
+    return db;
+  } catch (e) {
+    try {
+      db?.close();
+    } catch {
+      // Already failing; the first error is the one to report.
+    }
+    throw storageFailure(file, 'open the run store', e, options.busyTimeoutMs);
+  }
+}
