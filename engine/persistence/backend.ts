@@ -14,6 +14,23 @@ export interface WriteOptions {
   readonly event?: EngineEvent;
 }
 
+/** Which events of a run's log to read. */
+export interface EventsQuery {
+  /** Only events with a sequence number greater than this (default 0: from the start). */
+  readonly after?: number;
+  /** At most this many (default: all). */
+  readonly limit?: number;
+}
+
+/** An event of a run's log, as recorded. */
+export interface RecordedEvent {
+  /** Sequence number in the run, from 1, without gaps. */
+  readonly seq: number;
+  /** ISO-8601 time it was recorded. */
+  readonly at: string;
+  readonly event: EngineEvent;
+}
+
 export interface PersistenceBackend {
   /**
    * Whether this backend keeps an append-only event log of each run; if so the
@@ -40,6 +57,8 @@ export interface PersistenceBackend {
    * delayed, but must land before the next durable write of the same run.
    */
   updateAtomDetail(flowUuid: string, ad: AtomDetail, options?: WriteOptions): void;
+  /** The events of a run in the order they happened (backends that keep an event log); `NotFound` for an unknown run. */
+  getEvents?(flowUuid: string, query?: EventsQuery): RecordedEvent[];
   /** Removes everything. */
   clearAll(): void;
   close(): void;

@@ -4,7 +4,7 @@
  */
 import { NotFound } from '../errors.js';
 import type { EngineEvent } from '../notify/events.js';
-import type { PersistenceBackend, WriteOptions } from './backend.js';
+import type { EventsQuery, PersistenceBackend, RecordedEvent, WriteOptions } from './backend.js';
 import {
   AtomDetail,
   FlowDetail,
@@ -18,7 +18,7 @@ interface StoredFlow {
   book: string | undefined;
   dict: FlowDetailDict;
   atoms: Map<string, AtomDetailDict>;
-  events: EngineEvent[];
+  events: RecordedEvent[];
 }
 
 function copy<T>(value: T): T {
@@ -72,14 +72,20 @@ export class MemoryBackend implements PersistenceBackend {
     if (!stored) throw new NotFound(`No flow detail found with uuid '${fd.uuid}'`);
     stored.dict = copy(fd.toDict());
     for (const ad of atoms) stored.atoms.set(ad.uuid, copy(ad.toDict()));
-    if (options?.event) stored.events.push(copy(options.event));
+    if (options?.event) this.record(stored, options.event);
+  }
+
+  private record(f: StoredFlow, event: EngineEvent): void {
+    f.events.push({ seq: f.events.length + 1, at: new Date().toISOString(), event: copy(event) });
   }
 
   /** The events of a run, in the order they happened. */
-  getEvents(flowUuid: string): EngineEvent[] {
+  getEvents(flowUuid: string, query: EventsQuery = {}): RecordedEvent[] {
     const f = this.flows.get(flowUuid);
     if (!f) throw new NotFound(`No flow detail found with uuid '${flowUuid}'`);
-    return f.events.map(copy);
+    const after = query.after ?? 0;
+    const picked = f.events.filter((e) => e.seq > after);
+    return (query.limit === undefined ? picked : picked.slice(0, query.limit)).map(copy);
   }
 
   getFlowDetail(uuid: string): FlowDetail {
@@ -92,7 +98,7 @@ export class MemoryBackend implements PersistenceBackend {
     const f = this.flows.get(flowUuid);
     if (!f) throw new NotFound(`No flow detail found with uuid '${flowUuid}'`);
     f.atoms.set(ad.uuid, copy(ad.toDict()));
-    if (options?.event) f.events.push(copy(options.event));
+    if (options?.event) this.record(f, options.event);
   }
 
   clearAll(): void {

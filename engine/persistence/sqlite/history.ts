@@ -5,7 +5,6 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { ValueError } from '../../errors.js';
-import type { EngineEvent } from '../../notify/events.js';
 import { PENDING, type FlowState } from '../../states.js';
 import type { FlowDetail } from '../models.js';
 import type { StoredFlowRow } from './rows.js';
@@ -59,21 +58,8 @@ export interface RunDetail extends RunSummary {
 }
 
 /** Which events of a run {@link SqliteBackend.getEvents} returns. */
-export interface EventsQuery {
-  /** Only events with a sequence number greater than this (default 0: from the start). */
-  readonly after?: number;
-  /** At most this many (default: all). */
-  readonly limit?: number;
-}
-
-/** An event of a run's log, as recorded. */
-export interface RecordedEvent {
-  /** Sequence number in the run, from 1, without gaps. */
-  readonly seq: number;
-  /** ISO-8601 time it was recorded. */
-  readonly at: string;
-  readonly event: EngineEvent;
-}
+export type { EventsQuery, RecordedEvent } from '../backend.js';
+import type { EventsQuery } from '../backend.js';
 
 /** Page size of `listRuns` when none is given. */
 export const DEFAULT_PAGE = 50;
