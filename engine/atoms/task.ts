@@ -15,6 +15,8 @@ export interface TaskContext {
    * is stored with it and shown by listeners.
    */
   updateProgress(fraction: number, details?: Values): void;
+  /** Reports output (shown live, kept in the run's event log when the backend keeps one). */
+  log(text: string, stream?: 'stdout' | 'stderr'): void;
 }
 
 /** What `revert` is told about the failure it reacts to. */

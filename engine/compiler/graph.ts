@@ -2,7 +2,8 @@
  * The execution graph (spec §3.2): atoms plus bookkeeping nodes for the start
  * and end of every flow, with the links the patterns imply.
  */
-import type { Atom, Values } from '../atoms/atom.js';
+import type { Atom } from '../atoms/atom.js';
+import type { Reporter } from '../executors/executor.js';
 import type { Retry } from '../atoms/retry.js';
 import type { Depth } from '../patterns/depth.js';
 import type { Decider, Flow, FlowItem } from '../patterns/flow.js';
@@ -74,8 +75,8 @@ export class GNode {
   rcursor = 0;
   rcursorEpoch = -1;
   deciders: readonly EdgeDecider[] | undefined;
-  /** Progress callback of a task, made on first use. */
-  onProgress: ((progress: number, details: Values) => void) | undefined;
+  /** Where a task's progress and output reports go, made on first use. */
+  reporter: Reporter | undefined;
 
   constructor(
     readonly kind: NodeKind,

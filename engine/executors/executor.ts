@@ -16,6 +16,15 @@ export interface Outcome<T = unknown> {
 /** Progress reported by running task code. */
 export type ProgressCallback = (progress: number, details: Values) => void;
 
+/** Output reported by running task code. */
+export type LogCallback = (text: string, stream: 'stdout' | 'stderr') => void;
+
+/** Where a running task's reports go. */
+export interface Reporter {
+  readonly progress: ProgressCallback;
+  readonly log: LogCallback;
+}
+
 export interface TaskExecutor {
   /**
    * `true` when a batch runs one atom after another at submission time (the
@@ -29,7 +38,7 @@ export interface TaskExecutor {
     task: Task,
     uuid: string,
     args: Values,
-    onProgress: ProgressCallback,
+    reporter: Reporter,
   ): Outcome<T> | Promise<Outcome<T>>;
   revertTask<T>(
     token: T,
@@ -38,6 +47,6 @@ export interface TaskExecutor {
     args: Values,
     result: unknown,
     flowFailures: Readonly<Record<string, Failure>>,
-    onProgress: ProgressCallback,
+    reporter: Reporter,
   ): Outcome<T> | Promise<Outcome<T>>;
 }

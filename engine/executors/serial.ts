@@ -5,7 +5,7 @@
 import type { Values } from '../atoms/atom.js';
 import type { Task, TaskContext } from '../atoms/task.js';
 import { Failure } from '../failure.js';
-import type { Outcome, ProgressCallback, TaskExecutor } from './executor.js';
+import type { Outcome, Reporter, TaskExecutor } from './executor.js';
 
 function isThenable(x: unknown): x is PromiseLike<unknown> {
   return typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
@@ -21,11 +21,15 @@ export class RunningContext implements TaskContext {
   constructor(
     readonly name: string,
     readonly uuid: string,
-    private readonly onProgress: ProgressCallback,
+    private readonly reporter: Reporter,
   ) {}
 
   updateProgress(fraction: number, details?: Values): void {
-    this.onProgress(clamp(fraction), details ?? {});
+    this.reporter.progress(clamp(fraction), details ?? {});
+  }
+
+  log(text: string, stream: 'stdout' | 'stderr' = 'stdout'): void {
+    this.reporter.log(String(text), stream === 'stderr' ? 'stderr' : 'stdout');
   }
 }
 
@@ -49,10 +53,10 @@ export class SerialExecutor implements TaskExecutor {
     // Nothing to stop.
   }
 
-  executeTask<T>(token: T, task: Task, uuid: string, args: Values, onProgress: ProgressCallback) {
+  executeTask<T>(token: T, task: Task, uuid: string, args: Values, reporter: Reporter) {
     let r: unknown;
     try {
-      r = task.execute(args, new RunningContext(task.name, uuid, onProgress));
+      r = task.execute(args, new RunningContext(task.name, uuid, reporter));
     } catch (e) {
       return { token, executed: true, result: Failure.fromError(e) };
     }
@@ -66,11 +70,11 @@ export class SerialExecutor implements TaskExecutor {
     args: Values,
     result: unknown,
     flowFailures: Readonly<Record<string, Failure>>,
-    onProgress: ProgressCallback,
+    reporter: Reporter,
   ) {
     let r: unknown;
     try {
-      r = task.revert(args, { result, flowFailures }, new RunningContext(task.name, uuid, onProgress));
+      r = task.revert(args, { result, flowFailures }, new RunningContext(task.name, uuid, reporter));
     } catch (e) {
       return { token, executed: false, result: Failure.fromError(e) };
     }

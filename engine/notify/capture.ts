@@ -45,7 +45,7 @@ export class CaptureListener {
   constructor(notifier: Notifier, options: CaptureOptions = {}) {
     const { captureFlow = true, captureTask = true, captureRetry = true, skipNames = [] } = options;
     this.unsubscribe = notifier.on('*', (e: EngineEvent) => {
-      if (e.type === 'progress') return;
+      if (e.type === 'progress' || e.type === 'log') return;
       if (e.type === 'flow' && !captureFlow) return;
       if (e.type === 'atom') {
         if (e.kind === 'task' && !captureTask) return;
@@ -76,6 +76,10 @@ export class PrintingListener {
     this.unsubscribe = notifier.on('*', (e) => {
       if (e.type === 'progress') {
         if (progress) write(`${e.name} progress ${(e.progress * 100).toFixed(0)}%`);
+        return;
+      }
+      if (e.type === 'log') {
+        write(`${e.name} ${e.stream}: ${e.text}`);
         return;
       }
       write(formatEvent(e));

@@ -36,7 +36,16 @@ export interface ProgressEvent {
   readonly details?: Values;
 }
 
-export type EngineEvent = FlowEvent | AtomEvent | ProgressEvent;
+/** A line of output a task reported (e.g. a shell command's stdout). */
+export interface LogEvent {
+  readonly type: 'log';
+  readonly name: string;
+  readonly uuid: string;
+  readonly stream: 'stdout' | 'stderr';
+  readonly text: string;
+}
+
+export type EngineEvent = FlowEvent | AtomEvent | ProgressEvent | LogEvent;
 export type EventType = EngineEvent['type'];
 type EventOf<K extends EventType | '*'> = K extends '*' ? EngineEvent : Extract<EngineEvent, { type: K }>;
 export type Listener<K extends EventType | '*'> = (event: EventOf<K>) => void;

@@ -57,6 +57,11 @@ export interface PersistenceBackend {
    * delayed, but must land before the next durable write of the same run.
    */
   updateAtomDetail(flowUuid: string, ad: AtomDetail, options?: WriteOptions): void;
+  /**
+   * Appends an event that changes no state (task output) to a run's log; like
+   * a non-durable write, it may be buffered until the next durable write.
+   */
+  recordEvent?(flowUuid: string, event: EngineEvent): void;
   /** The events of a run in the order they happened (backends that keep an event log); `NotFound` for an unknown run. */
   getEvents?(flowUuid: string, query?: EventsQuery): RecordedEvent[];
   /** Removes everything. */

@@ -75,6 +75,12 @@ export class MemoryBackend implements PersistenceBackend {
     if (options?.event) this.record(stored, options.event);
   }
 
+  recordEvent(flowUuid: string, event: EngineEvent): void {
+    const f = this.flows.get(flowUuid);
+    if (!f) throw new NotFound(`No flow detail found with uuid '${flowUuid}'`);
+    this.record(f, event);
+  }
+
   private record(f: StoredFlow, event: EngineEvent): void {
     f.events.push({ seq: f.events.length + 1, at: new Date().toISOString(), event: copy(event) });
   }

@@ -7,10 +7,10 @@ import type { Decision, Retry } from '../atoms/retry.js';
 import type { Task } from '../atoms/task.js';
 import type { GNode } from '../compiler/graph.js';
 import { ExecutionFailure, InvalidState } from '../errors.js';
-import type { Outcome } from '../executors/executor.js';
+import type { Outcome, Reporter } from '../executors/executor.js';
 import { outcomeOf } from '../executors/serial.js';
 import { Failure } from '../failure.js';
-import type { AtomEvent, ProgressEvent } from '../notify/events.js';
+import type { AtomEvent, LogEvent, ProgressEvent } from '../notify/events.js';
 import type { AtomDetail } from '../persistence/models.js';
 import {
   EXECUTE,
@@ -108,23 +108,30 @@ export class Actions {
     notifier.emit(event);
   }
 
-  /** One callback per atom, made once: progress reports are frequent and allocation is not free. */
-  private progressCallback(node: GNode, ad: AtomDetail): (p: number, details: Values) => void {
-    if (node.onProgress) return node.onProgress;
+  /** One reporter per atom, made once: reports are frequent and allocation is not free. */
+  private reporterOf(node: GNode, ad: AtomDetail): Reporter {
+    if (node.reporter) return node.reporter;
     const { storage, notifier } = this.rt;
-    return (node.onProgress = (progress, details) => {
-      const changed = storage.setProgress(ad, progress, details, false);
+    const progress = (value: number, details: Values): void => {
+      const changed = storage.setProgress(ad, value, details, false);
       if (!storage.recordsEvents && notifier.size === 0) {
         if (changed) storage.persistAtom(ad, false);
         return;
       }
       const event: ProgressEvent =
         Object.keys(details).length > 0
-          ? { type: 'progress', name: ad.name, uuid: ad.uuid, progress, details }
-          : { type: 'progress', name: ad.name, uuid: ad.uuid, progress };
+          ? { type: 'progress', name: ad.name, uuid: ad.uuid, progress: value, details }
+          : { type: 'progress', name: ad.name, uuid: ad.uuid, progress: value };
       if (changed) storage.persistAtom(ad, false, event);
       notifier.emit(event);
-    });
+    };
+    const log = (text: string, stream: 'stdout' | 'stderr'): void => {
+      if (!storage.recordsEvents && notifier.size === 0) return;
+      const event: LogEvent = { type: 'log', name: ad.name, uuid: ad.uuid, stream, text };
+      storage.recordEvent(event);
+      notifier.emit(event);
+    };
+    return (node.reporter = { progress, log });
   }
 
   /** Starts the atom's next piece of work according to its intention. */
@@ -149,7 +156,7 @@ export class Actions {
     this.changeTaskState(node, RUNNING, 0, NO_RESULT);
     const task = node.atom as Task;
     const args = this.rt.storage.mappedArgs(task.executeMapping, node, ad);
-    return this.rt.executor.executeTask(node, task, ad.uuid, args, this.progressCallback(node, ad));
+    return this.rt.executor.executeTask(node, task, ad.uuid, args, this.reporterOf(node, ad));
   }
 
   private revertTask(node: GNode, ad: AtomDetail): Outcome<GNode> | Promise<Outcome<GNode>> {
@@ -166,7 +173,7 @@ export class Actions {
       args,
       result,
       failures,
-      this.progressCallback(node, ad),
+      this.reporterOf(node, ad),
     );
   }
 

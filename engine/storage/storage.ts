@@ -351,6 +351,18 @@ export class Storage {
     this.persistFlow(undefined, event);
   }
 
+  /** Appends an event that changes no state (task output) to the run's log, without waiting for it to be durable. */
+  recordEvent(event: EngineEvent): void {
+    if (!this.backend?.recordsEvents) return;
+    try {
+      this.backend.recordEvent?.(this.flowDetail.uuid, event);
+    } catch (e) {
+      throw e instanceof StorageFailure
+        ? e
+        : new StorageFailure(`Failed recording an event of '${this.flowDetail.name}'`, { cause: e });
+    }
+  }
+
   /** Whether the backend keeps an event log (so the engine builds events even with no listener). */
   get recordsEvents(): boolean {
     return this.backend?.recordsEvents === true;

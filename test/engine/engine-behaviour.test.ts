@@ -202,3 +202,30 @@ describe('listeners', () => {
     expect(engine.notifier.size).toBe(1);
   });
 });
+
+describe('task output', () => {
+  it('ctx.log reaches listeners and the run log, in order with the transitions', async () => {
+    const backend = new MemoryBackend();
+    const engine = load(
+      linear('f').add(
+        task({
+          name: 'a',
+          execute: (_args, ctx) => {
+            ctx.log('hello');
+            ctx.log('oops', 'stderr');
+          },
+        }),
+      ),
+      { backend },
+    );
+    const seen: string[] = [];
+    engine.notifier.on('log', (e) => seen.push(`${e.name} ${e.stream} ${e.text}`));
+    await engine.run();
+    expect(seen).toEqual(['a stdout hello', 'a stderr oops']);
+    const log = backend.getEvents(engine.flowDetail.uuid).map((r) => {
+      const e = r.event;
+      return e.type === 'log' ? `log ${e.text}` : e.type === 'atom' ? `${e.name} ${e.state}` : e.type;
+    });
+    expect(log).toEqual(['flow', 'a RUNNING', 'log hello', 'log oops', 'a SUCCESS', 'flow']);
+  });
+});

@@ -95,7 +95,7 @@ describe('an engine run persisted in SQLite', () => {
     const names = recorded.map((r) =>
       r.event.type === 'flow'
         ? `flow ${r.event.state}`
-        : `${r.event.name} ${r.event.type === 'atom' ? r.event.state : r.event.progress}`,
+        : `${r.event.name} ${r.event.type === 'atom' ? r.event.state : r.event.type === 'progress' ? r.event.progress : r.event.text}`,
     );
     const firstRun = names.indexOf('charge RUNNING');
     expect(names.slice(firstRun, firstRun + 3)).toEqual(['charge RUNNING', 'charge 0.5', 'charge FAILURE']);

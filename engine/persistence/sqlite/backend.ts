@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { NotFound, StorageFailure, ValueError } from '../../errors.js';
+import type { EngineEvent } from '../../notify/events.js';
 import type { PersistenceBackend, WriteOptions } from '../backend.js';
 import type { AtomDetail, FlowDetail, LogBook } from '../models.js';
 import { storageFailure } from './errors.js';
@@ -275,6 +276,19 @@ export class SqliteBackend implements PersistenceBackend {
         if (event) this.writeEvent(event);
       });
       this.pending.delete(flowUuid);
+    });
+  }
+
+  /** Buffers an event that changes no state (task output) with the run's other non-durable writes. */
+  recordEvent(flowUuid: string, event: EngineEvent): void {
+    this.guard(`record an event of run ${flowUuid}`, () => {
+      if (!this.knownRuns.has(flowUuid)) {
+        if (this.sql.flowExists.get(flowUuid) === undefined) {
+          throw new NotFound(`No flow detail found with uuid '${flowUuid}'`);
+        }
+        this.knownRuns.add(flowUuid);
+      }
+      if (this.pending.add(flowUuid, undefined, eventRow(flowUuid, event, this.now()))) this.flushAll();
     });
   }
 

@@ -21,13 +21,13 @@ export class PendingWrites {
   private readonly byRun = new Map<string, PendingRun>();
 
   /** Buffers a write; returns `true` when the run's buffer is full and should be written now. */
-  add(flowUuid: string, atom: AtomRow, event: EventRow | undefined): boolean {
+  add(flowUuid: string, atom: AtomRow | undefined, event: EventRow | undefined): boolean {
     let run = this.byRun.get(flowUuid);
     if (!run) {
       run = { atoms: new Map(), events: [] };
       this.byRun.set(flowUuid, run);
     }
-    run.atoms.set(atom.uuid, atom);
+    if (atom) run.atoms.set(atom.uuid, atom);
     if (event) run.events.push(event);
     return run.events.length >= MAX_PENDING_EVENTS;
   }
