@@ -13,7 +13,15 @@
  * @packageDocumentation
  */
 export { Atom, type AtomOptions, type ProvidesSpec, type RebindSpec, type Values } from './atoms/atom.js';
-export { Task, task, type TaskContext, type TaskSpec, type RevertInfo } from './atoms/task.js';
+export {
+  Task,
+  task,
+  type TaskContext,
+  type TaskSpec,
+  type TaskOptions,
+  type TaskRef,
+  type RevertInfo,
+} from './atoms/task.js';
 export {
   Retry,
   History,
@@ -69,4 +77,14 @@ export type {
   RecordedEvent,
   TimeBound,
 } from './persistence/sqlite/history.js';
-export type { TaskExecutor, Outcome } from './executors/executor.js';
+export type { TaskExecutor, Outcome, Reporter } from './executors/executor.js';
+export {
+  ProcessPool,
+  PoolProcessDied,
+  TaskTimeout,
+  type ProcessPoolOptions,
+  type PoolJob,
+  type JobResult,
+} from './executors/pool/pool.js';
+export type { Spawner, PoolProcess } from './executors/pool/spawner.js';
+export { forkSpawner } from './executors/pool/spawner.js';

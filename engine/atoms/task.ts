@@ -19,6 +19,26 @@ export interface TaskContext {
   log(text: string, stream?: 'stdout' | 'stderr'): void;
 }
 
+/**
+ * How another process rebuilds a task: import `module` (a path or file URL),
+ * take its export `export` — a Task subclass (called with `new`) or a function
+ * returning a Task — and give it `args`. Everything in it must be
+ * serialisable: a task travels to a pool process by reference, never as code.
+ */
+export interface TaskRef {
+  readonly module: string;
+  readonly export: string;
+  readonly args?: readonly unknown[];
+}
+
+/** Options of tasks, beyond those of every atom. */
+export interface TaskOptions extends AtomOptions {
+  /** Lets the parallel engine run the task in a pool process (without one it runs in the host). */
+  ref?: TaskRef;
+  /** A pool process running this task longer than this is killed and the task fails. */
+  timeoutMs?: number;
+}
+
 /** What `revert` is told about the failure it reacts to. */
 export interface RevertInfo<R = unknown> {
   /** The execute result, or its {@link Failure} when this task itself failed. */
@@ -39,8 +59,15 @@ export interface RevertInfo<R = unknown> {
  * }
  */
 export abstract class Task<A extends Values = Values, R = unknown> extends Atom {
-  constructor(options: AtomOptions = {}) {
+  /** How a pool process rebuilds this task; `undefined`: it runs in the host process. */
+  ref: TaskRef | undefined;
+  /** Time limit in a pool process, if any. */
+  readonly timeoutMs: number | undefined;
+
+  constructor(options: TaskOptions = {}) {
     super(options, new.target.name);
+    this.ref = options.ref;
+    this.timeoutMs = options.timeoutMs;
   }
 
   /** Does the work; the returned value (or promise) is the task's result. */
@@ -53,7 +80,7 @@ export abstract class Task<A extends Values = Values, R = unknown> extends Atom 
 }
 
 /** Options of the {@link task} factory: atom options plus the two functions. */
-export interface TaskSpec<A extends Values, R> extends AtomOptions {
+export interface TaskSpec<A extends Values, R> extends TaskOptions {
   execute: (args: A, ctx: TaskContext) => R | Promise<R>;
   revert?: (args: A, info: RevertInfo<R>, ctx: TaskContext) => unknown;
 }

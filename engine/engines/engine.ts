@@ -57,6 +57,8 @@ export class Engine {
   private prepared = false;
   private locked = false;
   private readonly executor: TaskExecutor;
+  /** The machine of the run in progress (or the last one). */
+  private machine: Machine | undefined;
 
   constructor(
     /** The flow (or single task) this engine runs. */
@@ -160,6 +162,17 @@ export class Engine {
     this.changeFlowState(PENDING);
   }
 
+  /**
+   * Cancels a run: nothing new starts (a suspension); with `kill`, atoms
+   * running in pool processes are stopped too, and fail. The run then ends as
+   * the spec says for a suspension (SUSPENDED, or REVERTED/FAILURE when
+   * nothing is left to do).
+   */
+  cancel(options: { kill?: boolean } = {}): void {
+    this.suspend();
+    if (options.kill) this.machine?.killRunning();
+  }
+
   /** Requests suspension: running atoms finish, nothing new starts. */
   suspend(): void {
     if (!this.compiled) throw new InvalidState('Can not suspend an engine which has not been compiled');
@@ -195,7 +208,8 @@ export class Engine {
     this.prepare();
     this.validate();
     this.changeFlowState(RUNNING);
-    return new Machine(this.runtime as Runtime);
+    this.machine = new Machine(this.runtime as Runtime);
+    return this.machine;
   }
 
   /** Records the final state and raises what the spec says a run of that outcome raises (§6.10). */

@@ -5,6 +5,8 @@ import type { Values } from '../atoms/atom.js';
 import { NotFound, NotImplementedError } from '../errors.js';
 import type { PersistenceBackend } from '../persistence/backend.js';
 import { FlowDetail, LogBook } from '../persistence/models.js';
+import { ParallelExecutor } from '../executors/parallel.js';
+import type { ProcessPool } from '../executors/pool/pool.js';
 import { Engine, type EngineOptions } from './engine.js';
 
 /** The engines Atomflow has or will have. */
@@ -22,6 +24,16 @@ export interface LoadOptions extends EngineOptions {
   flowDetail?: FlowDetail;
   /** The logbook a new run is added to (a new one is made when a backend is given). */
   book?: LogBook;
+  /** Parallel engine: most atoms running at once (default 8). */
+  maxWorkers?: number;
+  /**
+   * Parallel engine: `'processes'` (default) runs tasks that have a `ref` in a
+   * pool of processes and the others in the host; `'async'` runs every task in
+   * the host, concurrently when asynchronous.
+   */
+  executor?: 'processes' | 'async';
+  /** Parallel engine: the process pool to use (default: one shared by the host process). */
+  pool?: ProcessPool;
   /** Options of other engine kinds are kept and ignored by the serial engine. */
   [option: string]: unknown;
 }
@@ -42,20 +54,34 @@ function flowNameOf(flow: unknown): string {
  * engine.storage.fetch('sum');
  */
 export function load(flow: unknown, options: LoadOptions = {}): Engine {
-  const { engine: kind = 'serial', store, backend, flowDetail, book, ...rest } = options;
-  if (kind === 'parallel' || kind === 'worker-based') {
+  const {
+    engine: kind = 'serial',
+    store,
+    backend,
+    flowDetail,
+    book,
+    maxWorkers,
+    executor,
+    pool,
+    ...rest
+  } = options;
+  if (kind === 'worker-based') {
     throw new NotImplementedError(
-      `The '${kind}' engine is not available yet; use engine: 'serial' (the only engine this version has)`,
+      `The 'worker-based' engine is not available yet; use engine: 'serial' or 'parallel'`,
     );
   }
-  if (kind !== 'serial' && kind !== 'default') {
+  if (kind !== 'serial' && kind !== 'default' && kind !== 'parallel') {
     throw new NotFound(`Unknown engine '${String(kind)}' (expected 'serial', 'parallel' or 'worker-based')`);
   }
+  if (executor !== undefined && executor !== 'processes' && executor !== 'async') {
+    throw new NotFound(`Unknown executor '${String(executor)}' (expected 'processes' or 'async')`);
+  }
+  const engineKind = kind === 'parallel' ? 'parallel' : 'serial';
   let fd = flowDetail;
   if (!fd) {
     fd = new FlowDetail(flowNameOf(flow));
     // Which engine ran it, for history queries.
-    fd.meta.engine = 'serial';
+    fd.meta.engine = engineKind;
     if (backend) {
       const lb = book ?? new LogBook(fd.name);
       lb.add(fd);
@@ -64,7 +90,20 @@ export function load(flow: unknown, options: LoadOptions = {}): Engine {
       book.add(fd);
     }
   }
-  const engine = new Engine(flow, fd, backend, rest);
+  const engine =
+    engineKind === 'parallel'
+      ? new Engine(
+          flow,
+          fd,
+          backend,
+          rest,
+          new ParallelExecutor({
+            ...(maxWorkers !== undefined ? { maxWorkers } : {}),
+            ...(executor !== undefined ? { mode: executor } : {}),
+            ...(pool !== undefined ? { pool } : {}),
+          }),
+        )
+      : new Engine(flow, fd, backend, rest);
   if (store && Object.keys(store).length > 0) engine.storage.inject(store);
   return engine;
 }

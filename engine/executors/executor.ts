@@ -11,6 +11,8 @@ export interface Outcome<T = unknown> {
   readonly token: T;
   readonly executed: boolean;
   readonly result: unknown;
+  /** The work never started: it was cancelled while queued (the atom stays as it was). */
+  readonly cancelled?: true;
 }
 
 /** Progress reported by running task code. */
@@ -33,6 +35,10 @@ export interface TaskExecutor {
   readonly inline: boolean;
   start(): void | Promise<void>;
   stop(): void | Promise<void>;
+  /** Cancels submissions that have not started yet; they settle with `cancelled: true`. */
+  cancelQueued?(): void;
+  /** Stops work in progress too (kills pool processes); those atoms fail. */
+  killRunning?(): void;
   executeTask<T>(
     token: T,
     task: Task,

@@ -11,6 +11,11 @@ function isThenable(x: unknown): x is PromiseLike<unknown> {
   return typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
 }
 
+/** Output as text, whatever untyped task code passed. */
+export function asText(x: unknown): string {
+  return typeof x === 'string' ? x : String(x);
+}
+
 function clamp(p: number): number {
   if (!(p >= 0)) return 0;
   return p > 1 ? 1 : p;
@@ -29,7 +34,7 @@ export class RunningContext implements TaskContext {
   }
 
   log(text: string, stream: 'stdout' | 'stderr' = 'stdout'): void {
-    this.reporter.log(String(text), stream === 'stderr' ? 'stderr' : 'stdout');
+    this.reporter.log(asText(text), stream === 'stderr' ? 'stderr' : 'stdout');
   }
 }
 

@@ -125,6 +125,7 @@ export class Machine {
       this.nextUp = [];
       return this.scheduleFrom(batch, 0);
     }
+    if (flowState === SUSPENDING && this.notDone.size > 0) this.rt.executor.cancelQueued?.();
     return undefined;
   }
 
@@ -167,7 +168,8 @@ export class Machine {
     this.notDone.add(p);
     void p.then((o) => {
       this.notDone.delete(p);
-      this.done.push(o);
+      // Cancelled before it started: the atom stays as it is (RUNNING), to be run again on resume.
+      if (!o.cancelled) this.done.push(o);
       const w = this.wake;
       this.wake = undefined;
       w?.();
@@ -179,6 +181,12 @@ export class Machine {
     return new Promise<void>((resolve) => {
       this.wake = resolve;
     });
+  }
+
+  /** Stops work in progress (the parallel engine's "kill" cancel): those atoms fail. */
+  killRunning(): void {
+    this.rt.executor.cancelQueued?.();
+    this.rt.executor.killRunning?.();
   }
 
   private analyze(): MachineState {
@@ -215,7 +223,10 @@ export class Machine {
       this.nextUp = next.length > 1 ? [...new Set(next)] : next;
       return SCHEDULING;
     }
-    if (this.notDone.size > 0) return WAITING;
+    if (this.notDone.size > 0) {
+      if (flowState === SUSPENDING) this.rt.executor.cancelQueued?.();
+      return WAITING;
+    }
     return GAME_OVER;
   }
 

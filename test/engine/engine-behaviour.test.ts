@@ -76,8 +76,10 @@ describe('engine lifecycle', () => {
 
   it('says clearly which engines exist', () => {
     const flow = linear('f');
-    expect(() => load(flow, { engine: 'parallel' })).toThrow(NotImplementedError);
+    expect(() => load(flow, { engine: 'parallel' })).not.toThrow();
+    expect(() => load(flow, { engine: 'worker-based' })).toThrow(NotImplementedError);
     expect(() => load(flow, { engine: 'worker-based' })).toThrow(/not available yet/);
+    expect(() => load(flow, { engine: 'parallel', executor: 'threads' as 'async' })).toThrow(NotFound);
     expect(() => load(flow, { engine: 'quantum' as 'serial' })).toThrow(NotFound);
     expect(() => load(flow, { engine: 'default' })).not.toThrow();
   });

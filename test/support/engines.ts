@@ -51,6 +51,21 @@ export const ENGINES: readonly EngineUnderTest[] = [
     backend: tempSqlite,
     load: (flow, options = {}) => load(flow, { backend: tempSqlite(), ...options, engine: 'serial' }),
   },
+  {
+    // Fixture tasks carry a reference, so here they run in pool processes; test-local tasks run in the host.
+    id: 'P',
+    name: 'parallel with a process pool',
+    backend: () => new MemoryBackend(),
+    load: (flow, options = {}) =>
+      load(flow, { maxWorkers: 2, ...options, engine: 'parallel', executor: 'processes' }),
+  },
+  {
+    id: 'P',
+    name: 'parallel in-process (async) on SQLite',
+    backend: tempSqlite,
+    load: (flow, options = {}) =>
+      load(flow, { backend: tempSqlite(), maxWorkers: 2, ...options, engine: 'parallel', executor: 'async' }),
+  },
 ];
 
 /** The engines that run a scenario listing `ids` (e.g. 'SPW'). */

@@ -4,6 +4,7 @@
  * TypeScript. Fixtures marked *(exact)* there declare exactly their
  * parameters; the others accept extra arguments, like Python's `**kwargs`.
  */
+import { fileURLToPath } from 'node:url';
 import {
   Decision,
   ExecutionFailure,
@@ -13,8 +14,21 @@ import {
   type History,
   type RevertInfo,
   type TaskContext,
+  type TaskRef,
   type Values,
 } from '../../engine/index.js';
+
+const here = fileURLToPath(import.meta.url);
+
+/**
+ * A reference by which a pool process rebuilds a fixture (this module, the
+ * class, the constructor arguments), so fixtures also run in the parallel
+ * engine's processes.
+ */
+function refTo(exportName: string, args: unknown[]): TaskRef | undefined {
+  // A subclass declared elsewhere (a test's own task) cannot be rebuilt from this module: it runs in the host.
+  return FIXTURE_CLASSES.has(exportName) ? { module: here, export: exportName, args } : undefined;
+}
 
 /** Python's RuntimeError, which the scenarios' failures are made of. */
 export class RuntimeError extends Error {}
@@ -32,6 +46,7 @@ function withParams(params: readonly string[], o: Opts): Opts {
 export class ProgressingTask extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...kw(options) });
+    this.ref = refTo(new.target.name, [name, options]);
   }
   execute(_args: Values, ctx: TaskContext): unknown {
     ctx.updateProgress(0);
@@ -56,6 +71,7 @@ export class FailingTask extends ProgressingTask {
 export class NastyTask extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...kw(options) });
+    this.ref = refTo(new.target.name, [name, options]);
   }
   execute(): unknown {
     return undefined;
@@ -75,6 +91,7 @@ export class NastyFailingTask extends NastyTask {
 export class NoopTask extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...options });
+    this.ref = refTo(new.target.name, [name, options]);
   }
   execute(): unknown {
     return undefined;
@@ -84,6 +101,7 @@ export class NoopTask extends Task {
 export class TaskNoRequiresNoReturns extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...kw(options) });
+    this.ref = refTo(new.target.name, [name, options]);
   }
   execute(): unknown {
     return undefined;
@@ -105,6 +123,7 @@ export class TaskMultiReturn extends TaskNoRequiresNoReturns {
 export class TaskOneArg extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...kw(withParams(['x'], options)) });
+    this.ref = refTo(new.target.name, [name, options]);
   }
   execute(_args: Values): unknown {
     return undefined;
@@ -114,6 +133,7 @@ export class TaskOneArg extends Task {
 export class TaskMultiArg extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...kw(withParams(['x', 'y', 'z'], options)) });
+    this.ref = refTo(new.target.name, [name, options]);
   }
   execute(_args: Values): unknown {
     return undefined;
@@ -143,6 +163,7 @@ export class TaskMultiDict extends Task {
   private readonly names: string[];
   constructor(name: string, provides: readonly string[]) {
     super({ name, provides: Object.fromEntries(provides.map((p) => [p, p])) });
+    this.ref = refTo(new.target.name, [name, provides]);
     this.names = [...provides].sort();
   }
   execute(): unknown {
@@ -154,6 +175,7 @@ export class TaskMultiDict extends Task {
 export class AddOne extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, provides: 'result', ...withParams(['source'], options) });
+    this.ref = refTo(new.target.name, [name, options]);
   }
   execute(args: Values): unknown {
     return (args.source as number) + 1;
@@ -164,6 +186,7 @@ export class AddOne extends Task {
 export class AddOneSameProvidesRequires extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, provides: 'value', ...withParams(['value'], options) });
+    this.ref = refTo(new.target.name, [name, options]);
   }
   execute(args: Values): unknown {
     return (args.value as number) + 1;
@@ -173,6 +196,7 @@ export class AddOneSameProvidesRequires extends Task {
 export class GiveBackRevert extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...withParams(['value'], options) });
+    this.ref = refTo(new.target.name, [name, options]);
   }
   execute(args: Values): unknown {
     return (args.value as number) + 1;
@@ -186,6 +210,7 @@ export class GiveBackRevert extends Task {
 export class ConditionalTask extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...withParams(['x', 'y'], options) });
+    this.ref = refTo(new.target.name, [name, options]);
   }
   execute(args: Values, ctx: TaskContext): unknown {
     ctx.updateProgress(0);
@@ -213,6 +238,7 @@ export class FailingTaskWithOneArg extends ProgressingTask {
 export class OptionalTask extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, optional: { b: 5 }, ...withParams(['a'], options) });
+    this.ref = refTo(new.target.name, [name, options]);
   }
   execute(args: Values): unknown {
     return (args.a as number) * (args.b as number);
@@ -222,6 +248,7 @@ export class OptionalTask extends Task {
 export class LongArgNameTask extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...withParams(['long_arg_name'], options) });
+    this.ref = refTo(new.target.name, [name, options]);
   }
   execute(args: Values): unknown {
     return args.long_arg_name;
@@ -232,6 +259,7 @@ export class LongArgNameTask extends Task {
 export class MultiProgressingTask extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...withParams(['progress_chunks'], options) });
+    this.ref = refTo(new.target.name, [name, options]);
   }
   execute(args: Values, ctx: TaskContext): unknown {
     const chunks = args.progress_chunks as number[];
@@ -244,6 +272,7 @@ export class MultiProgressingTask extends Task {
 export class TaskRevertExtraArgs extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, revertRequires: ['revert_arg'], ...kw(options) });
+    this.ref = refTo(new.target.name, [name, options]);
   }
   execute(): unknown {
     throw new ExecutionFailure('We want to force a revert here');
@@ -257,6 +286,7 @@ export class TaskRevertExtraArgs extends Task {
 export class NeverRunningTask extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...kw(options) });
+    this.ref = refTo(new.target.name, [name, options]);
   }
   execute(): unknown {
     throw new Error(`${this.name} should not have been executed`);
@@ -278,3 +308,31 @@ export class OneReturnRetry extends Retry {
     return Decision.REVERT;
   }
 }
+
+/** The task classes a pool process can rebuild from this module. */
+const FIXTURE_CLASSES: ReadonlySet<string> = new Set([
+  'ProgressingTask',
+  'FailingTask',
+  'NastyTask',
+  'NastyFailingTask',
+  'NoopTask',
+  'TaskNoRequiresNoReturns',
+  'TaskOneReturn',
+  'TaskMultiReturn',
+  'TaskOneArg',
+  'TaskMultiArg',
+  'TaskOneArgOneReturn',
+  'TaskMultiArgOneReturn',
+  'TaskMultiArgMultiReturn',
+  'TaskMultiDict',
+  'AddOne',
+  'AddOneSameProvidesRequires',
+  'GiveBackRevert',
+  'ConditionalTask',
+  'FailingTaskWithOneArg',
+  'OptionalTask',
+  'LongArgNameTask',
+  'MultiProgressingTask',
+  'TaskRevertExtraArgs',
+  'NeverRunningTask',
+]);
