@@ -39,6 +39,10 @@ export interface AtomflowFigures {
   figures: Summary;
   /** The part of each run spent in garbage collection, same unit. */
   gc: Summary;
+  /** W4-sqlite: the limit measured beside each run (bench/commit-limit.ts), same unit. */
+  limit?: Summary;
+  /** W4-sqlite: SQLite commits per atom the engine made, and so the limit's loop. */
+  commitsPerAtom?: number;
 }
 
 /** Measures a workload (warm-up runs, then `repeat` measured runs) in one fresh process. */
@@ -46,7 +50,12 @@ export async function measureAtomflow(request: Omit<ChildRequest, 'mode'>): Prom
   process.stderr.write(`[atomflow] ${request.label}: ${request.warmup} warm-up + ${request.repeat} runs\n`);
   const reply = await runChild({ ...request, mode: 'time' });
   if (!('runs' in reply)) throw new Error(`Atomflow ${request.label}: unexpected reply`);
-  return { figures: summarize(reply.runs), gc: summarize(reply.gc) };
+  return {
+    figures: summarize(reply.runs),
+    gc: summarize(reply.gc),
+    ...(reply.limits ? { limit: summarize(reply.limits) } : {}),
+    ...(reply.commitsPerAtom === undefined ? {} : { commitsPerAtom: reply.commitsPerAtom }),
+  };
 }
 
 /** Peak RSS of one cold run per process, over `processes` fresh processes, in MiB. */

@@ -8,6 +8,7 @@
 import { atomCount } from './workloads.js';
 import { measureAtomflow, measureAtomflowRss, type AtomflowFigures, type RssFigures } from './atomflow.js';
 import { parseOptions, USAGE, type Options } from './options.js';
+import { selectPlan } from './only.js';
 import { comparisons, FULL, QUICK, type Comparison, type Sizes } from './plan.js';
 import { jsonLine, preamble, rssSentence, table, targetLines, type Row } from './report.js';
 import type { Summary } from './stats.js';
@@ -21,11 +22,13 @@ import {
   type RecordedRss,
 } from './taskflow.js';
 import { evaluateTargets } from './targets.js';
+import { w4Sentences, withLimit } from './w4-rows.js';
 
 const log = (text: string): void => void process.stderr.write(`${text}\n`);
 
 function label(c: Comparison): string {
-  return `${c.workload} n=${c.n}${c.shape ? ` (${c.shape})` : ''}`;
+  const variant = c.shape ?? c.query;
+  return `${c.workload} n=${c.n}${variant ? ` (${variant})` : ''}`;
 }
 
 function missingMessage(availability: Availability): string | null {
@@ -37,23 +40,29 @@ function missingMessage(availability: Availability): string | null {
   );
 }
 
-/** Every Atomflow figure, each workload in a fresh child process, then peak RSS. */
+/** Every Atomflow figure, each workload in a fresh child process, then peak RSS (unless left out). */
 async function measureAllAtomflow(
   plan: readonly Comparison[],
   sizes: Sizes,
   options: Options,
-): Promise<{ figures: Map<Comparison, AtomflowFigures>; rss: RssFigures }> {
+  withRss: boolean,
+): Promise<{ figures: Map<Comparison, AtomflowFigures>; rss: RssFigures | null }> {
   const figures = new Map<Comparison, AtomflowFigures>();
   for (const c of plan) {
     // Steady state, as a long-running host sees it: warm up until enough atoms have run.
-    const warmup = Math.max(options.warmup, Math.ceil(options.warmupAtoms / atomCount(c.atomflow)));
+    // A job that runs no atoms (a history page) warms up --warmup runs.
+    const atoms = atomCount(c.atomflow);
+    const warmup =
+      atoms > 0 ? Math.max(options.warmup, Math.ceil(options.warmupAtoms / atoms)) : options.warmup;
     const request = { job: c.atomflow, repeat: options.repeat, warmup };
     figures.set(c, await measureAtomflow({ ...request, label: `${label(c)} [${c.unit}]` }));
   }
-  const rss = await measureAtomflowRss(
-    { job: { kind: 'w1-noop', n: sizes.rssN }, label: `W1-noop n=${sizes.rssN}` },
-    options.repeat,
-  );
+  const rss = withRss
+    ? await measureAtomflowRss(
+        { job: { kind: 'w1-noop', n: sizes.rssN }, label: `W1-noop n=${sizes.rssN}` },
+        options.repeat,
+      )
+    : null;
   return { figures, rss };
 }
 
@@ -79,7 +88,9 @@ async function measureAllTaskflow(
 
 function toRow(c: Comparison, af: AtomflowFigures, tf: Summary | null, failure: string | undefined): Row {
   const note = c.taskflow
-    ? (failure ?? (c.taskflowShape ? `TaskFlow: ${c.taskflowN} atoms (${c.taskflowShape})` : undefined))
+    ? failure
+      ? `TaskFlow FAILED: ${failure}`
+      : (c.note ?? (c.taskflowShape ? `TaskFlow: ${c.taskflowN} atoms (${c.taskflowShape})` : undefined))
     : c.why;
   return {
     workload: c.workload,
@@ -93,6 +104,10 @@ function toRow(c: Comparison, af: AtomflowFigures, tf: Summary | null, failure: 
     atomflow_gc: af.gc,
     ...(c.taskflowN !== undefined ? { taskflow_n: c.taskflowN } : {}),
     ...(c.taskflowShape ? { taskflow_shape: c.taskflowShape } : {}),
+    ...(c.query ? { query: c.query } : {}),
+    ...(c.backend ? { backend: c.backend } : {}),
+    ...(c.synchronous ? { synchronous: c.synchronous } : {}),
+    ...(af.commitsPerAtom !== undefined ? { commits_per_atom: af.commitsPerAtom } : {}),
     ...(note ? { note } : {}),
   };
 }
@@ -131,7 +146,15 @@ async function main(): Promise<void> {
   // In --json mode stdout carries the JSON lines only; everything else goes to stderr.
   const say = (text: string): void => void (json ? process.stderr : process.stdout).write(`${text}\n`);
   const sizes = options.quick ? QUICK : FULL;
-  const plan = comparisons(sizes);
+  let selection: ReturnType<typeof selectPlan>;
+  try {
+    selection = selectPlan(comparisons(sizes), options.only);
+  } catch (e) {
+    log(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const { plan } = selection;
 
   const availability: Availability = options.taskflow
     ? checkTaskflow(options.peerDir)
@@ -144,20 +167,23 @@ async function main(): Promise<void> {
   if (options.repeat < 5)
     log(`Note: ${options.repeat} measured runs per workload, as asked (the default is 5).`);
 
-  const atomflow = await measureAllAtomflow(plan, sizes, options);
+  const atomflow = await measureAllAtomflow(plan, sizes, options, selection.rss);
   let taskflow: Awaited<ReturnType<typeof measureAllTaskflow>> = { figures: new Map(), failed: new Map() };
   if (availability.ok) {
     log(`[taskflow] TaskFlow ${availability.version}; at full size this takes several minutes.`);
     taskflow = await measureAllTaskflow(plan, options);
   }
 
-  const rows = plan.map((c) =>
-    toRow(c, atomflow.figures.get(c)!, taskflow.figures.get(c) ?? null, taskflow.failed.get(c)),
-  );
+  const rows = plan.flatMap((c) => {
+    const af = atomflow.figures.get(c)!;
+    return withLimit(c, af, toRow(c, af, taskflow.figures.get(c) ?? null, taskflow.failed.get(c)));
+  });
   // Without TaskFlow every TaskFlow figure is null, the recorded one too; the table mode still quotes it.
   const recorded = recordedRss(options.peerDir);
-  rows.push(rssRow(sizes.rssN, atomflow.rss, availability.ok ? recorded : null));
-  const targets = targetLines(evaluateTargets(rows, sizes));
+  if (atomflow.rss) rows.push(rssRow(sizes.rssN, atomflow.rss, availability.ok ? recorded : null));
+  // Targets on workloads left out by --only are not listed (they would only say n/a).
+  const judged = evaluateTargets(rows, sizes).filter((t) => t.ran);
+  const targets = targetLines(judged);
 
   if (json) {
     for (const row of rows) process.stdout.write(`${jsonLine(row)}\n`);
@@ -166,7 +192,9 @@ async function main(): Promise<void> {
   }
   say(preamble(options, availability.ok ? availability.version : null));
   say(table(rows));
-  say(`\n${rssSentence(sizes.rssN, atomflow.rss, options.repeat, recorded)}`);
+  if (atomflow.rss) say(`\n${rssSentence(sizes.rssN, atomflow.rss, options.repeat, recorded)}`);
+  const w4 = w4Sentences(rows);
+  if (w4) say(`\n${w4}`);
   say(`\nTargets${options.quick ? ' (at quick sizes: indicative only)' : ''}:\n${targets}`);
   // Repeated at the end, where the eye lands after a run of several minutes.
   if (missing) say(`\n${missing}`);

@@ -16,6 +16,8 @@ export interface Options {
   taskflow: boolean;
   quick: boolean;
   peerDir: string;
+  /** `--only`: workload ids (or prefixes, see only.ts) to run; null runs them all. */
+  only: string[] | null;
 }
 
 /** The peer scripts live next to the repository, in ../shared/peer/taskflow. */
@@ -34,6 +36,8 @@ Options:
                     V8 settles after ~15,000 atoms; CPython has no such phase)
   --no-taskflow     skip TaskFlow (its figures are null)
   --quick           small sizes, for a smoke check
+  --only IDS        only these workloads, comma-separated ids or prefixes: e.g. W4 (every W4 row),
+                    W4-sqlite,W4-history, W1-noop (also its peak RSS); a W4-sqlite row brings its limit
   --peer-dir DIR    folder of the TaskFlow scripts (default ${DEFAULT_PEER_DIR})
   -h, --help        this text
 `;
@@ -45,6 +49,15 @@ function count(name: string, text: string | undefined, fallback: number, min: nu
     throw new Error(`--${name} must be a whole number ≥ ${min}, got '${text}'`);
   }
   return value;
+}
+
+function ids(text: string): string[] {
+  const list = text
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  if (list.length === 0) throw new Error(`--only needs workload ids, e.g. --only W4-sqlite,W4-history`);
+  return list;
 }
 
 /**
@@ -63,6 +76,7 @@ export function parseOptions(argv: string[]): Options | null {
       'warmup-atoms': { type: 'string' },
       'no-taskflow': { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
       'peer-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -77,5 +91,6 @@ export function parseOptions(argv: string[]): Options | null {
     taskflow: !values['no-taskflow'],
     quick: values.quick,
     peerDir: resolve(values['peer-dir'] ?? DEFAULT_PEER_DIR),
+    only: values.only === undefined ? null : ids(values.only),
   };
 }

@@ -5,10 +5,11 @@
  */
 import { shapeLabel, type GraphShape } from './flows.js';
 import type { PeerJob } from './taskflow.js';
+import { w4Comparisons } from './plan-w4.js';
 import type { AtomflowJob } from './workloads.js';
 
 /** Units the rows are reported in. */
-export type Unit = 'us/atom' | 'ms' | 'MiB';
+export type Unit = 'us/atom' | 'ms' | 'ms/page' | 'MiB';
 
 /** One row of the report: an Atomflow workload and, when there is one, its TaskFlow counterpart. */
 export interface Comparison {
@@ -25,6 +26,18 @@ export interface Comparison {
   taskflowShape?: string;
   /** Shown instead of TaskFlow's figures when `taskflow` is null. */
   why?: string;
+  /** Shown when TaskFlow ran (what differs between the sides, what it costs). */
+  note?: string;
+  /** W4-history: the page listed. */
+  query?: string;
+  /** W4: where the run is persisted, and SQLite's `synchronous`. */
+  backend?: 'sqlite' | 'memory';
+  synchronous?: 'full' | 'normal';
+  /**
+   * W4-sqlite: the id of the row reporting the limit its job measures beside
+   * each run (bench/commit-limit.ts), shown right after this one.
+   */
+  limitWorkload?: string;
 }
 
 /** The sizes that differ between the full run and `--quick`. */
@@ -48,6 +61,10 @@ export interface Sizes {
   targetN: number;
   /** W3 shape at which "1,000× lower than TaskFlow" is checked. */
   targetW3: GraphShape;
+  /** W4: atoms of the persisted linear flow (and of TaskFlow's). */
+  w4: number;
+  /** W4-history: runs in the history a page is listed from. */
+  history: number;
 }
 
 /** The sizes the issue asks for. */
@@ -66,9 +83,11 @@ export const FULL: Sizes = {
   rssN: 10000,
   targetN: 1000,
   targetW3: { layers: 50, width: 20, fanIn: 1 },
+  w4: 1000,
+  history: 100_000,
 };
 
-/** Small sizes for a smoke check (about a minute with TaskFlow). */
+/** Small sizes for a smoke check (about two minutes with TaskFlow). */
 export const QUICK: Sizes = {
   name: 'quick',
   w1: [100, 1000],
@@ -84,6 +103,8 @@ export const QUICK: Sizes = {
   rssN: 1000,
   targetN: 100,
   targetW3: { layers: 10, width: 20, fanIn: 1 },
+  w4: 100,
+  history: 2_000,
 };
 
 const count = (s: GraphShape): number => s.layers * s.width;
@@ -183,5 +204,6 @@ export function comparisons(sizes: Sizes): Comparison[] {
       factor: 1,
     },
   });
+  rows.push(...w4Comparisons(sizes));
   return rows;
 }

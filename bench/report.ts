@@ -30,6 +30,18 @@ export interface Row {
   atomflow_gc?: Summary;
   /** Peak RSS before the run (Node, tsx and code), for the RSS row. */
   atomflow_baseline?: Summary;
+  /** W4-history: which page was listed (`n` is then the runs in the history). */
+  query?: string;
+  /** W4: where the run was persisted (`sqlite`: `SqliteBackend` on a file; `memory`: `MemoryBackend`). */
+  backend?: 'sqlite' | 'memory';
+  /** W4 on SQLite: `full` syncs every commit to disk; `normal` does not (see `SqliteBackendOptions`). */
+  synchronous?: 'full' | 'normal';
+  /** W4-sqlite and W4-limit: SQLite commits per atom, counted in an engine run (bench/commit-limit.ts). */
+  commits_per_atom?: number;
+  /** W4-sqlite: the limit measured beside its runs (reported as W4-limit / W4-limit-normal), µs per atom. */
+  limit?: Summary;
+  /** W4-sqlite: Atomflow median / limit median (target ≤ 3 with `synchronous` full); null without a limit. */
+  limit_ratio?: number | null;
   /** Why TaskFlow is null, or what differs between the two sides. */
   note?: string;
 }
@@ -52,6 +64,11 @@ export function jsonLine(row: Row): string {
     ratio: row.ratio === null ? null : round(row.ratio),
     ...(row.atomflow_gc ? { atomflow_gc: roundSummary(row.atomflow_gc) } : {}),
     ...(row.atomflow_baseline ? { atomflow_baseline: roundSummary(row.atomflow_baseline) } : {}),
+    ...(row.commits_per_atom !== undefined ? { commits_per_atom: round(row.commits_per_atom) } : {}),
+    ...(row.limit ? { limit: roundSummary(row.limit) } : {}),
+    ...(row.limit_ratio !== undefined
+      ? { limit_ratio: row.limit_ratio === null ? null : round(row.limit_ratio) }
+      : {}),
   });
 }
 
@@ -100,7 +117,7 @@ export function table(rows: readonly Row[]): string {
   const head = [
     'workload',
     'n',
-    'shape',
+    'shape / query',
     'unit',
     'Atomflow median (min–max)',
     'AF GC',
@@ -111,7 +128,7 @@ export function table(rows: readonly Row[]): string {
   const body = rows.map((r) => [
     r.workload,
     String(r.n),
-    r.shape ?? '',
+    r.shape ?? r.query ?? '',
     r.unit,
     cell(r.atomflow),
     r.atomflow_gc ? fmt(r.atomflow_gc.median) : '',
@@ -128,7 +145,7 @@ export function targetLines(results: readonly TargetResult[]): string {
     t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'MISS',
     t.target,
     `goal ${t.goal}`,
-    t.measured === null ? 'measured: — (needs TaskFlow)' : `measured ${fmt(t.measured)}×`,
+    t.measured === null ? 'measured: — (needs TaskFlow)' : `measured ${fmt(t.measured)}${t.unit}`,
     `(${t.what})`,
   ]);
   return layout(lines);
@@ -149,6 +166,10 @@ export function preamble(options: Options, taskflowVersion: string | null): stri
       'W5 = failing task’s throw → run() rejects, per atom (revert_us_per_task)',
     'W3-compile = engine.compile(), total ms (compile_s); AF GC = median part of Atomflow’s figure spent in ' +
       'V8 GC pauses; TF/AF = TaskFlow median / Atomflow median',
+    'W4 = W1-noop persisted, each run on a fresh store whose opening is excluded (TaskFlow backend_setup_s), then ' +
+      'read back through a new backend; W4-limit = as many bare WAL commits as the engine makes, measured beside ' +
+      'each W4-sqlite run (fsync time drifts); AF/limit = ' +
+      'W4 median / W4-limit median; W4-history = ms of one listRuns page (50 runs) right after opening the file',
   ];
   return `${lines.join('\n')}\n`;
 }

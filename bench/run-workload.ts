@@ -22,9 +22,13 @@ export interface ChildRequest {
 
 /**
  * What a child prints: the measured figures and, for each, the part of it
- * spent in garbage collection (same unit); or the peak RSS of one run.
+ * spent in garbage collection (same unit); for W4-sqlite also the limit
+ * measured beside each run and the commits per atom it made; or the peak RSS
+ * of one run.
  */
-export type ChildReply = { runs: number[]; gc: number[] } | { maxRssKiB: number; baselineRssKiB: number };
+export type ChildReply =
+  | { runs: number[]; gc: number[]; limits?: number[]; commitsPerAtom?: number }
+  | { maxRssKiB: number; baselineRssKiB: number };
 
 /**
  * Sums the garbage-collection pauses V8 reports inside a run's window. GC
@@ -65,17 +69,23 @@ async function measureRuns(request: ChildRequest): Promise<ChildReply> {
   const meter = new GcMeter();
   const runs: number[] = [];
   const gc: number[] = [];
+  const limits: number[] = [];
+  let commitsPerAtom: number | undefined;
   for (let i = 0; i < request.repeat; i++) {
     const m = await measureOnce(request.job);
     runs.push(m.value);
+    if (m.limit !== undefined) limits.push(m.limit);
+    commitsPerAtom = m.commitsPerAtom;
     gc.push(await meter.within(m));
     process.stderr.write(
       `  [atomflow] ${request.label} run ${i + 1}/${request.repeat}: ${m.value.toPrecision(4)} ` +
-        `(GC ${gc.at(-1)!.toPrecision(3)})\n`,
+        `(GC ${gc.at(-1)!.toPrecision(3)}${m.limit === undefined ? '' : `; limit beside it ${m.limit.toPrecision(4)}`})\n`,
     );
   }
   meter.stop();
-  return { runs, gc };
+  return limits.length > 0
+    ? { runs, gc, limits, ...(commitsPerAtom === undefined ? {} : { commitsPerAtom }) }
+    : { runs, gc };
 }
 
 async function main(): Promise<void> {

@@ -23,6 +23,11 @@ export interface PeerJob {
   metric: string;
   /** Factor from the metric's unit to the workload's (1000 for s → ms). */
   factor: number;
+  /**
+   * Warm-up runs for this script whatever `--warmup` says, where the peer's
+   * recorded command fixes it (W4 on SQLite: `--warmup 0`, each run ~1 min).
+   */
+  warmup?: number;
 }
 
 /** Whether TaskFlow can be run here and, if not, why. */
@@ -49,9 +54,10 @@ export function checkTaskflow(peerDir: string): Availability {
 }
 
 /**
- * Runs one peer script with `--repeat` and `--warmup`, passes its progress
- * (stderr) through, and returns median/min/max of `metric` from the final
- * JSON line, converted by `factor`. Rejects if the script fails.
+ * Runs one peer script with `--repeat` and `--warmup` (the job's own warm-up
+ * when it has one), passes its progress (stderr) through, and returns
+ * median/min/max of `metric` from the final JSON line, converted by `factor`.
+ * Rejects if the script fails.
  */
 export function runPeer(peerDir: string, job: PeerJob, repeat: number, warmup: number): Promise<Summary> {
   const args = [
@@ -60,23 +66,29 @@ export function runPeer(peerDir: string, job: PeerJob, repeat: number, warmup: n
     '--repeat',
     String(repeat),
     '--warmup',
-    String(warmup),
+    String(job.warmup ?? warmup),
   ];
   process.stderr.write(`[taskflow] ${PYTHON} ${job.script} ${args.slice(1).join(' ')}\n`);
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, args, { cwd: peerDir, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    // The last line it printed on stderr: on a failure, usually the exception that says why.
+    let lastErr = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => (out += chunk));
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
-      for (const line of chunk.split('\n')) if (line !== '') process.stderr.write(`  [taskflow] ${line}\n`);
+      for (const line of chunk.split('\n')) {
+        if (line === '') continue;
+        process.stderr.write(`  [taskflow] ${line}\n`);
+        lastErr = line.trim();
+      }
     });
     child.on('error', reject);
     child.on('close', (code) => {
       const line = out.trim().split('\n').at(-1) ?? '';
       if (code !== 0 || line === '') {
-        reject(new Error(`${job.script} exited with code ${code}`));
+        reject(new Error(`${job.script} exited with code ${code}${lastErr ? `: ${lastErr}` : ''}`));
         return;
       }
       const parsed = JSON.parse(line) as { stats?: Record<string, Summary | undefined> };

@@ -5,50 +5,27 @@
  */
 import { load, states } from '../engine/index.js';
 import { layeredGraph, linearChain, linearNoop, noop, revertingLinear, type GraphShape } from './flows.js';
+import { pageMs, type HistoryQuery } from './history-page.js';
+import { inMs, perAtom, totalPerAtom, type Measurement } from './measurement.js';
+import { memoryPerAtom, sqliteBesideLimit, type Synchronous } from './persisted-run.js';
+
+export type { Measurement } from './measurement.js';
 
 /** A workload of Atomflow's side, as passed to the child process that measures it. */
 export type AtomflowJob =
-  | { kind: 'w1-noop' | 'w1-chain' | 'w1-limit' | 'w5-revert'; n: number }
-  | ({ kind: 'w3-graph' | 'w3-compile' } & GraphShape);
+  | { kind: 'w1-noop' | 'w1-chain' | 'w1-limit' | 'w5-revert' | 'w4-memory'; n: number }
+  | ({ kind: 'w3-graph' | 'w3-compile' } & GraphShape)
+  | { kind: 'w4-sqlite'; n: number; synchronous: Synchronous }
+  /** One page of a history of `runs` runs. */
+  | { kind: 'w4-history'; runs: number; query: HistoryQuery };
 
-/** Number of atoms a job runs. */
+/** Number of atoms a job runs; 0 for W4-history, whose measured call runs none. */
 export function atomCount(job: AtomflowJob): number {
+  if (job.kind === 'w4-history') return 0;
   return 'n' in job ? job.n : job.layers * job.width;
 }
 
-/**
- * One measured run: its figure, and the clock window the figure covers (so
- * that time spent in garbage collection inside it can be reported too).
- */
-export interface Measurement {
-  value: number;
-  start: number;
-  end: number;
-  /** Converts a duration in ms inside the window to the figure's unit. */
-  toUnit: (ms: number) => number;
-}
-
-function perAtom(start: number, end: number, n: number): Measurement {
-  const toUnit = (ms: number): number => (ms * 1000) / n;
-  return { value: toUnit(end - start), start, end, toUnit };
-}
-
-/**
- * W1 and W3: microseconds per atom for build + load + compile + prepare +
- * validate + run, the span TaskFlow's `total_us_per_task` covers.
- */
-async function totalPerAtom(
-  build: () => Parameters<typeof load>[0],
-  n: number,
-): Promise<{ m: Measurement; engine: ReturnType<typeof load> }> {
-  const t0 = performance.now();
-  const engine = load(build(), { engine: 'serial' });
-  engine.compile();
-  engine.prepare();
-  engine.validate();
-  await engine.run();
-  return { m: perAtom(t0, performance.now(), n), engine };
-}
+const log = (text: string): void => void process.stderr.write(`${text}\n`);
 
 /** The floor: awaiting the tasks' no-op body `n` times with nothing around it. */
 async function limitPerAtom(n: number): Promise<Measurement> {
@@ -68,7 +45,7 @@ function compileMs(shape: GraphShape): Measurement {
   if (engine.compilation.atoms.length !== shape.layers * shape.width) {
     throw new Error(`W3-compile: compiled ${engine.compilation.atoms.length} atoms`);
   }
-  return { value: t1 - t0, start: t0, end: t1, toUnit: (ms) => ms };
+  return inMs(t0, t1);
 }
 
 /**
@@ -102,7 +79,7 @@ async function revertPerAtom(n: number): Promise<Measurement> {
 
 /**
  * Runs one job once and returns its figure (µs per atom, or ms for
- * W3-compile). Results are checked after the clock stops, like the peer's
+ * W3-compile and W4-history). Results are checked after the clock stops, like the peer's
  * asserts, so a wrong engine cannot report a fast figure.
  */
 export async function measureOnce(job: AtomflowJob): Promise<Measurement> {
@@ -128,5 +105,11 @@ export async function measureOnce(job: AtomflowJob): Promise<Measurement> {
       return compileMs(job);
     case 'w5-revert':
       return revertPerAtom(job.n);
+    case 'w4-sqlite':
+      return sqliteBesideLimit(job.n, job.synchronous);
+    case 'w4-memory':
+      return memoryPerAtom(job.n);
+    case 'w4-history':
+      return pageMs(job.runs, job.query, log);
   }
 }

@@ -91,6 +91,8 @@ process.on('message', (raw: unknown) => {
   if (parsed.data.type === 'stop') process.exit(0);
   else void run(parsed.data);
 });
+// Ctrl-C in a terminal reaches the whole process group; the engine decides what stops, not the signal.
+process.on('SIGINT', () => undefined);
 // The engine is gone: so is the reason to live.
 process.on('disconnect', () => process.exit(0));
 send({ type: 'ready', pid: process.pid });

@@ -1,0 +1,162 @@
+/**
+ * The `atomflow` command line: run flow documents, resume runs, and look at
+ * the run history, from a terminal.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ENGINE_KINDS, type RunState } from '../../app/runs/index.js';
+import { deleteCommand } from './commands/delete.js';
+import { resumeCommand } from './commands/resume.js';
+import { runCommand } from './commands/run.js';
+import { runsCommand } from './commands/runs.js';
+import { showCommand } from './commands/show.js';
+import { validateCommand } from './commands/validate.js';
+import { describeError } from './errors.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+
+const RUN_STATES: readonly RunState[] = [
+  'PENDING',
+  'RUNNING',
+  'SUCCESS',
+  'FAILURE',
+  'REVERTED',
+  'SUSPENDING',
+  'SUSPENDED',
+  'RESUMING',
+  'CANCELLED',
+];
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
+  return pkg.version ?? '0.0.0';
+}
+
+function positiveInteger(name: string, max = Number.MAX_SAFE_INTEGER) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1 || n > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}, got '${text}'.`);
+    }
+    return n;
+  };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+const dbOption = (): Option =>
+  new Option('--db <path>', 'the run store (default: $ATOMFLOW_DB, else atomflow.db in the app-data folder)');
+
+/** The commander program; each action stores its exit status through `done`. */
+function program(done: (code: ExitCode) => void): Command {
+  const root = new Command('atomflow')
+    .description('Run Atomflow flow documents and look at their runs.')
+    .version(version(), '-V, --version')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: (s) => process.stderr.write(s),
+    });
+
+  root
+    .command('run')
+    .description('run a flow document, showing each task as it goes')
+    .argument('<file>', 'the flow document (.flow.json)')
+    .addOption(
+      new Option('--engine <kind>', 'the engine that runs it').choices(ENGINE_KINDS).default('serial'),
+    )
+    .addOption(
+      new Option('--workers <n>', 'parallel engine: tasks at once').argParser(
+        positiveInteger('--workers', 1024),
+      ),
+    )
+    .option('--amqp <url>', 'worker-based engine: the AMQP broker')
+    .addOption(dbOption())
+    .option('--input <name=value>', 'an input value, JSON when it parses (repeatable)', collect, [])
+    .option('--json', 'print one JSON object per event instead')
+    .action(async (file: string, options: Parameters<typeof runCommand>[1]) => {
+      done(await runCommand(file, options));
+    });
+
+  root
+    .command('resume')
+    .description('resume a suspended run, or one interrupted by a crash')
+    .argument('<run-id>', 'the run (see atomflow runs)')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON object per event instead')
+    .option('--force', 'resume even if the process that ran it seems alive')
+    .action(async (runId: string, options: Parameters<typeof resumeCommand>[1]) => {
+      done(await resumeCommand(runId, options));
+    });
+
+  root
+    .command('runs')
+    .description('list runs, newest first')
+    .addOption(dbOption())
+    .addOption(new Option('--state <state>', 'only runs in this state').choices(RUN_STATES))
+    .option('--flow <name>', 'only runs of this flow')
+    .option('--engine <kind>', 'only runs of this engine')
+    .addOption(
+      new Option('--limit <n>', 'runs per page').argParser(positiveInteger('--limit', 1000)).default(20),
+    )
+    .option('--cursor <cursor>', 'the next page (printed after a full page)')
+    .option('--json', 'print the page as JSON')
+    .action(async (options: Parameters<typeof runsCommand>[0]) => {
+      done(await runsCommand(options));
+    });
+
+  root
+    .command('show')
+    .description('show one run: atoms, timings, failures, output, values')
+    .argument('<run-id>', 'the run (see atomflow runs)')
+    .addOption(dbOption())
+    .option('--json', 'print the run as JSON')
+    .action(async (runId: string, options: Parameters<typeof showCommand>[1]) => {
+      done(await showCommand(runId, options));
+    });
+
+  root
+    .command('validate')
+    .description('check a flow document and print every problem')
+    .argument('<file>', 'the flow document (.flow.json)')
+    .option('--json', 'print the result as JSON')
+    .action((file: string, options: Parameters<typeof validateCommand>[1]) => {
+      done(validateCommand(file, options));
+    });
+
+  root
+    .command('delete')
+    .description('delete a run and its history')
+    .argument('<run-id>', 'the run (see atomflow runs)')
+    .addOption(dbOption())
+    .action(async (runId: string, options: Parameters<typeof deleteCommand>[1]) => {
+      done(await deleteCommand(runId, options));
+    });
+
+  return root;
+}
+
+/**
+ * Runs the CLI on `argv` (the arguments after the program name) and returns
+ * the exit status: 0 success, 1 a failed run or an unknown run, 2 invalid
+ * input, 3 a suspended run. Errors are printed on stderr.
+ */
+export async function main(argv: readonly string[]): Promise<ExitCode> {
+  let code: ExitCode = EXIT.ok;
+  try {
+    await program((c) => (code = c)).parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; usage mistakes are invalid input. Commander printed the message.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.invalid;
+    }
+    const { lines, code: failed } = describeError(e);
+    for (const l of lines) process.stderr.write(`atomflow: ${l}\n`);
+    return failed;
+  }
+}

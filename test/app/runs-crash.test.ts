@@ -1,0 +1,95 @@
+/**
+ * A run left RUNNING by a crash: the CLI runs a document in a child process,
+ * which is killed (SIGKILL, with its whole process group) while a task is
+ * running; the run service then resumes the run from the store. Finished
+ * tasks are not run again, and a run whose process is alive is not resumed.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RunService, RunStateError } from '../../app/runs/index.js';
+import {
+  cleanEnv,
+  finished,
+  gatedDocument,
+  spawnCli,
+  tempDir,
+  waitForLine,
+  writeDocument,
+} from '../cli/cli.js';
+import { collect, transitions } from './runs-support.js';
+
+const open: RunService[] = [];
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
+});
+
+describe('RunService.resume after a crash', () => {
+  it('resumes a run whose process was killed, without running finished tasks again', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'runs.db');
+    const go = join(dir, 'go');
+    const file = writeDocument(dir, 'gated.flow.json', gatedDocument(go));
+    const child = spawnCli(['run', file, '--db', db, '--json'], { env: cleanEnv(dir), detached: true });
+    const done = finished(child);
+    await waitForLine(child, (l) => l.includes('"name":"gate"') && l.includes('"state":"RUNNING"'));
+
+    const runs = new RunService({ db });
+    open.push(runs);
+    const [running] = runs.listRuns({ state: 'RUNNING' }).runs;
+    expect(running).toMatchObject({ flow: 'gated', state: 'RUNNING' });
+    const id = running?.id ?? '';
+    // Its process is alive: resuming now would run the flow twice.
+    expect(() => runs.resume(id)).toThrow(RunStateError);
+    expect(() => runs.resume(id)).toThrow(/still alive/);
+    // Nor is it cancelled or deleted from under that process.
+    expect(() => {
+      runs.cancel(id);
+    }).toThrow(/cancel it there/);
+    expect(() => {
+      runs.deleteRun(id);
+    }).toThrow(/stop it before deleting it/);
+
+    process.kill(-(child.pid ?? 0), 'SIGKILL');
+    expect((await done).signal).toBe('SIGKILL');
+    expect(runs.getRun(id).state).toBe('RUNNING');
+
+    writeFileSync(go, '');
+    const { events } = await collect(runs, (l) => runs.resume(id, {}, l));
+    // `first` had finished before the crash; `gate` was running (and still is in the store), so it runs
+    // again without a new RUNNING transition.
+    expect(transitions(events)).toEqual(['gate:SUCCESS', 'last:RUNNING', 'last:SUCCESS']);
+    const end = await runs.wait(id);
+    expect(end).toMatchObject({ state: 'SUCCESS', results: { a: 1, b: 2 } });
+    const view = runs.getRun(id);
+    expect(view.atoms.map((a) => [a.name, a.executions])).toEqual([
+      ['first', 1],
+      ['gate', 1],
+      ['last', 1],
+    ]);
+  });
+
+  it('cancels a run whose process was killed: it shows CANCELLED and is not resumed', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'runs.db');
+    const file = writeDocument(dir, 'gated.flow.json', gatedDocument(join(dir, 'go')));
+    const child = spawnCli(['run', file, '--db', db, '--json'], { env: cleanEnv(dir), detached: true });
+    const done = finished(child);
+    await waitForLine(child, (l) => l.includes('"name":"gate"') && l.includes('"state":"RUNNING"'));
+    process.kill(-(child.pid ?? 0), 'SIGKILL');
+    await done;
+
+    const runs = new RunService({ db });
+    open.push(runs);
+    const id = runs.listRuns({ state: 'RUNNING' }).runs[0]?.id ?? '';
+    runs.cancel(id);
+    expect(runs.getRun(id).state).toBe('CANCELLED');
+    expect(runs.listRuns({ state: 'CANCELLED' }).runs.map((r) => r.id)).toEqual([id]);
+    expect(() => runs.resume(id)).toThrow(/cancelled/);
+    const events = [];
+    for await (const e of runs.events(id)) events.push(e);
+    // The store's log tells what happened: the flow was stopped, by the cancellation.
+    expect(events.filter((e) => e.type === 'flow').map((e) => e.state)).toEqual(['RUNNING', 'SUSPENDED']);
+    expect(events.at(-1)).toMatchObject({ type: 'end', state: 'CANCELLED' });
+  });
+});
