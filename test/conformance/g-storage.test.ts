@@ -74,6 +74,29 @@ interface Setup {
   reloaded: () => Storage;
 }
 
+/** A storage whose flow detail was saved in a backend first, as `load()` does. */
+function persisted(
+  name: string,
+  makeBackend: () => PersistenceBackend,
+): { readonly name: string; make(): Setup } {
+  return {
+    name,
+    make() {
+      const backend = makeBackend();
+      const fd = new FlowDetail('test');
+      const book = new LogBook('test');
+      book.add(fd);
+      backend.saveLogbook(book);
+      return {
+        fd,
+        backend,
+        storage: () => new Storage(fd, backend),
+        reloaded: () => new Storage(backend.getFlowDetail(fd.uuid), backend),
+      };
+    },
+  };
+}
+
 const SETUPS: readonly { readonly name: string; make(): Setup }[] = [
   {
     name: 'without a backend',
@@ -82,38 +105,8 @@ const SETUPS: readonly { readonly name: string; make(): Setup }[] = [
       return { fd, backend: undefined, storage: () => new Storage(fd), reloaded: () => new Storage(fd) };
     },
   },
-  {
-    name: 'on a memory backend',
-    make() {
-      const backend = new MemoryBackend();
-      const fd = new FlowDetail('test');
-      const book = new LogBook('test');
-      book.add(fd);
-      backend.saveLogbook(book);
-      return {
-        fd,
-        backend,
-        storage: () => new Storage(fd, backend),
-        reloaded: () => new Storage(backend.getFlowDetail(fd.uuid), backend),
-      };
-    },
-  },
-  {
-    name: 'on a SQLite file',
-    make() {
-      const backend = tempSqlite();
-      const fd = new FlowDetail('test');
-      const book = new LogBook('test');
-      book.add(fd);
-      backend.saveLogbook(book);
-      return {
-        fd,
-        backend,
-        storage: () => new Storage(fd, backend),
-        reloaded: () => new Storage(backend.getFlowDetail(fd.uuid), backend),
-      };
-    },
-  },
+  persisted('on a memory backend', () => new MemoryBackend()),
+  persisted('on a SQLite file', tempSqlite),
 ];
 
 // ----------------------------------------------------------------- S92
