@@ -13,6 +13,16 @@ import { DisallowedAccess, Duplicate, NotFound, StorageFailure, ValueError } fro
 import { Failure } from '../failure.js';
 import type { EngineEvent, FlowEvent } from '../notify/events.js';
 import type { PersistenceBackend } from '../persistence/backend.js';
+import { FailureCache } from './failure-cache.js';
+import {
+  ATOM,
+  INJECTOR,
+  ProviderIndex,
+  TRANSIENT,
+  extract,
+  type Located,
+  type Provider,
+} from './providers.js';
 import { AtomDetail, FlowDetail } from '../persistence/models.js';
 import {
   EXECUTE,
@@ -34,61 +44,18 @@ const NOT_DURABLE = Object.freeze({ durable: false });
 
 /** Name of the detail that holds flow-level persistent injected values. */
 export const INJECTOR_NAME = '_atomflow_injector';
-const TRANSIENT = 0;
-const INJECTOR = 1;
-const ATOM = 2;
-
-interface Provider {
-  readonly name: string;
-  readonly index: string | number | null;
-  readonly kind: typeof TRANSIENT | typeof INJECTOR | typeof ATOM;
-}
-
-interface Located {
-  readonly provider: Provider;
-  readonly level: number;
-  readonly order: number;
-}
-
 const EXECUTE_STATES_WITH_RESULTS = new Set<AtomState>([SUCCESS, FAILURE, REVERTING]);
 const REVERT_STATES_WITH_RESULTS = new Set<AtomState>([REVERTED, REVERT_FAILURE, REVERTING]);
-
-function extract(
-  container: unknown,
-  index: string | number | null,
-): { ok: true; value: unknown } | { ok: false } {
-  if (index === null) return { ok: true, value: container };
-  // `value[index]`, as the spec defines extraction (§1.3); a string is indexable too.
-  if (typeof container === 'string') {
-    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= container.length)
-      return { ok: false };
-    return { ok: true, value: container[index] };
-  }
-  if (container === null || container === undefined || typeof container !== 'object') return { ok: false };
-  if (Array.isArray(container)) {
-    if (typeof index !== 'number' || index < 0 || index >= container.length) return { ok: false };
-    return { ok: true, value: container[index] as unknown };
-  }
-  if (container instanceof Map) {
-    return container.has(index) ? { ok: true, value: container.get(index) as unknown } : { ok: false };
-  }
-  if (!Object.prototype.hasOwnProperty.call(container, index)) return { ok: false };
-  return { ok: true, value: (container as Record<string | number, unknown>)[index] };
-}
 
 /** Per-run storage of atom details, results, failures and injected values. */
 export class Storage {
   readonly flowDetail: FlowDetail;
   private readonly backend: PersistenceBackend | undefined;
   private compilation: Compilation | undefined;
-  private readonly reverse = new Map<string, Provider[]>();
-  private readonly mappings = new Map<string, Map<string, string | number | null>>();
+  private readonly providers = new ProviderIndex();
   private transients: Values = {};
   private readonly injectedArgs = new Map<string, Values>();
-  /** Failures as raised (with their error objects), which serialisation loses; only atoms that failed have one. */
-  private readonly failures = new Map<string, { EXECUTE?: Failure; REVERT?: Failure }>();
-  private failureViews:
-    { execute: Readonly<Record<string, Failure>>; revert: Readonly<Record<string, Failure>> } | undefined;
+  private readonly failures: FailureCache;
   private readonly lookupCache = new Map<GNode, Map<string, readonly Located[]>>();
   /**
    * Increments whenever an atom stops being "settled" for execution (leaves
@@ -102,17 +69,11 @@ export class Storage {
   constructor(flowDetail: FlowDetail, backend?: PersistenceBackend) {
     this.flowDetail = flowDetail;
     this.backend = backend;
-    for (const ad of flowDetail) {
-      if (!ad.failure && !ad.revertFailure) continue;
-      const cache: { EXECUTE?: Failure; REVERT?: Failure } = {};
-      if (ad.failure) cache.EXECUTE = ad.failure;
-      if (ad.revertFailure) cache.REVERT = ad.revertFailure;
-      this.failures.set(ad.name, cache);
-    }
+    this.failures = new FailureCache(flowDetail);
     const injector = flowDetail.atoms.get(INJECTOR_NAME);
     if (injector) {
       const names = Object.keys((injector.results as Values | undefined) ?? {});
-      this.setResultMapping(INJECTOR_NAME, INJECTOR, new Map(names.map((n) => [n, n])));
+      this.providers.register(INJECTOR_NAME, INJECTOR, new Map(names.map((n) => [n, n])));
     }
   }
 
@@ -177,7 +138,7 @@ export class Storage {
         created.push(ad);
         this.flowDetail.add(ad);
       }
-      this.setResultMapping(atom.name, ATOM, atom.saveAs);
+      this.providers.register(atom.name, ATOM, atom.saveAs);
       out.push(ad);
     }
     if (created.length > 0) {
@@ -195,40 +156,6 @@ export class Storage {
   /** One atom, as {@link ensureAtoms}. */
   ensureAtom(atom: Atom): AtomDetail {
     return this.ensureAtoms([atom])[0] as AtomDetail;
-  }
-
-  private setResultMapping(
-    providerName: string,
-    kind: Provider['kind'],
-    mapping: ReadonlyMap<string, string | number | null>,
-  ): void {
-    if (kind === ATOM) {
-      // An atom's mapping never changes: register it without keeping a copy.
-      for (const [name, index] of mapping) {
-        const entries = this.reverse.get(name);
-        if (!entries) this.reverse.set(name, [{ name: providerName, index, kind }]);
-        else if (!entries.some((p) => p.name === providerName && p.index === index)) {
-          entries.push({ name: providerName, index, kind });
-        }
-      }
-      return;
-    }
-    let own = this.mappings.get(providerName);
-    if (!own) {
-      own = new Map();
-      this.mappings.set(providerName, own);
-    }
-    for (const [k, v] of mapping) own.set(k, v);
-    for (const [name, index] of own) {
-      let entries = this.reverse.get(name);
-      if (!entries) {
-        entries = [];
-        this.reverse.set(name, entries);
-      }
-      if (!entries.some((p) => p.name === providerName && p.index === index)) {
-        entries.push({ name: providerName, index, kind });
-      }
-    }
   }
 
   detail(name: string): AtomDetail {
@@ -284,10 +211,7 @@ export class Storage {
     if (persist) this.persistAtom(ad);
     if ((state === FAILURE || state === REVERT_FAILURE) && result instanceof Failure) {
       if (ad.intention === EXECUTE || ad.intention === REVERT) {
-        const cache = this.failures.get(ad.name) ?? {};
-        cache[ad.intention] = result;
-        this.failures.set(ad.name, cache);
-        this.failureViews = undefined;
+        this.failures.record(ad.name, ad.intention, result);
       }
     }
   }
@@ -382,8 +306,7 @@ export class Storage {
     const ad = this.detail(name);
     this.trackEpochs(ad.state, state, ad.intention, EXECUTE);
     ad.reset(state);
-    this.failures.delete(name);
-    this.failureViews = undefined;
+    this.failures.forget(name);
     this.persistAtom(ad);
   }
 
@@ -391,7 +314,7 @@ export class Storage {
   inject(pairs: Readonly<Values>, transient = false): void {
     if (transient) {
       this.transients = { ...this.transients, ...pairs };
-      this.setResultMapping('', TRANSIENT, new Map(Object.keys(this.transients).map((n) => [n, n])));
+      this.providers.register('', TRANSIENT, new Map(Object.keys(this.transients).map((n) => [n, n])));
     } else {
       let ad = this.flowDetail.atoms.get(INJECTOR_NAME);
       if (!ad) {
@@ -404,7 +327,7 @@ export class Storage {
         ad.results = { ...(ad.results ?? {}), ...pairs };
         this.persistAtom(ad);
       }
-      this.setResultMapping(
+      this.providers.register(
         INJECTOR_NAME,
         INJECTOR,
         new Map(Object.keys(ad.results as Values).map((n) => [n, n])),
@@ -452,14 +375,9 @@ export class Storage {
     return this.flowDetail.state ?? PENDING;
   }
 
-  private cachedFailure(ad: AtomDetail, failure: Failure, key: 'EXECUTE' | 'REVERT'): Failure {
-    const cached = this.failures.get(ad.name)?.[key];
-    return cached && failure.matches(cached) ? cached : failure;
-  }
-
   /** The execute outcome of a detail; throws {@link DisallowedAccess} when it is not readable. */
   resultOf(ad: AtomDetail): unknown {
-    if (ad.failure) return this.cachedFailure(ad, ad.failure, 'EXECUTE');
+    if (ad.failure) return this.failures.prefer(ad.name, 'EXECUTE', ad.failure);
     if (!EXECUTE_STATES_WITH_RESULTS.has(ad.state)) {
       throw new DisallowedAccess(
         ad.state === IGNORE
@@ -485,7 +403,7 @@ export class Storage {
   /** The revert result, or the revert {@link Failure}; `NotFound` when there is none. */
   getRevertResult(name: string): unknown {
     const ad = this.detail(name);
-    if (ad.revertFailure) return this.cachedFailure(ad, ad.revertFailure, 'REVERT');
+    if (ad.revertFailure) return this.failures.prefer(ad.name, 'REVERT', ad.revertFailure);
     if (!REVERT_STATES_WITH_RESULTS.has(ad.state)) {
       throw new DisallowedAccess(
         `Revert result for atom '${name}' is not known/accessible due to it being in ${ad.state} state`,
@@ -495,25 +413,8 @@ export class Storage {
     return ad.revertResults;
   }
 
-  /** Failures by atom name in atom-detail creation order; rebuilt only after a failure was saved or reset. */
-  private views(): { execute: Readonly<Record<string, Failure>>; revert: Readonly<Record<string, Failure>> } {
-    if (this.failureViews) return this.failureViews;
-    const names = [...this.failures.keys()];
-    if (names.length > 1) {
-      const rank = new Map<string, number>();
-      let i = 0;
-      for (const n of this.flowDetail.atoms.keys()) rank.set(n, i++);
-      names.sort((a, b) => (rank.get(a) ?? i) - (rank.get(b) ?? i));
-    }
-    const execute: Record<string, Failure> = {};
-    const revert: Record<string, Failure> = {};
-    for (const n of names) {
-      const c = this.failures.get(n);
-      if (c?.EXECUTE) execute[n] = c.EXECUTE;
-      if (c?.REVERT) revert[n] = c.REVERT;
-    }
-    this.failureViews = { execute: Object.freeze(execute), revert: Object.freeze(revert) };
-    return this.failureViews;
+  private views(): ReturnType<FailureCache['byName']> {
+    return this.failures.byName(() => this.flowDetail.atoms.keys());
   }
 
   /** Execute failures by atom name (including atoms no longer in the flow). */
@@ -531,8 +432,7 @@ export class Storage {
   }
 
   hasFailures(): boolean {
-    for (const c of this.failures.values()) if (c.EXECUTE || c.REVERT) return true;
-    return false;
+    return this.failures.any;
   }
 
   getRetryHistory(name: string): History {
@@ -542,7 +442,7 @@ export class Storage {
   }
 
   historyOf(ad: AtomDetail): History {
-    const failure = ad.failure ? this.cachedFailure(ad, ad.failure, 'EXECUTE') : undefined;
+    const failure = ad.failure ? this.failures.prefer(ad.name, 'EXECUTE', ad.failure) : undefined;
     return new History(ad.history, failure);
   }
 
@@ -579,7 +479,7 @@ export class Storage {
   }
 
   private fetchValues(name: string): unknown[] {
-    const providers = this.reverse.get(name);
+    const providers = this.providers.get(name);
     if (!providers) throw new NotFound(`Name '${name}' is not mapped as a produced output by any providers`);
     const values: unknown[] = [];
     for (const p of providers) {
@@ -624,7 +524,7 @@ export class Storage {
   /** Every symbol that can be fetched; several values for one name come as a list. */
   fetchAll(): Values {
     const out: Values = {};
-    for (const name of this.reverse.keys()) {
+    for (const name of this.providers.symbols()) {
       try {
         const values = this.fetchValues(name);
         out[name] = values.length > 1 ? values : values[0];
@@ -688,7 +588,7 @@ export class Storage {
         out[param] = persistentArgs[symbol];
         continue;
       }
-      const providers = this.reverse.get(symbol);
+      const providers = this.providers.get(symbol);
       if (!providers) {
         if (mapping.optionalParams.has(param)) {
           if (param in mapping.defaults) out[param] = mapping.defaults[param];
@@ -772,7 +672,7 @@ export class Storage {
       const symbol = mapping.rebind[param] as string;
       if (transientArgs && symbol in transientArgs) continue;
       if (persistentArgs && symbol in persistentArgs) continue;
-      const providers = this.reverse.get(symbol);
+      const providers = this.providers.get(symbol);
       if (!providers || !node) continue;
       if (providers.some((p) => p.kind !== ATOM && extract(this.defaultValues(p), p.index).ok)) continue;
       if (this.located(node, symbol, providers).length > 0) continue;
@@ -796,7 +696,7 @@ export class Storage {
       const symbol = mapping.rebind[param] as string;
       if (transientArgs && symbol in transientArgs) continue;
       if (persistentArgs && symbol in persistentArgs) continue;
-      const providers = this.reverse.get(symbol);
+      const providers = this.providers.get(symbol);
       if (providers) {
         // An injected value counts only while it is there (a run may have dropped it since).
         if (providers.some((p) => p.kind !== ATOM && extract(this.defaultValues(p), p.index).ok)) continue;
