@@ -5,8 +5,7 @@
  * call returns.
  */
 import type { Atom, ArgMapping, Values } from '../atoms/atom.js';
-import { History } from '../atoms/retry.js';
-import { Retry } from '../atoms/retry.js';
+import { History, Retry } from '../atoms/retry.js';
 import type { Compilation } from '../compiler/compile.js';
 import type { GNode } from '../compiler/graph.js';
 import { DisallowedAccess, Duplicate, NotFound, StorageFailure, ValueError } from '../errors.js';
@@ -14,15 +13,8 @@ import { Failure } from '../failure.js';
 import type { EngineEvent, FlowEvent } from '../notify/events.js';
 import type { PersistenceBackend } from '../persistence/backend.js';
 import { FailureCache } from './failure-cache.js';
-import {
-  ATOM,
-  INJECTOR,
-  ProviderIndex,
-  TRANSIENT,
-  extract,
-  type Located,
-  type Provider,
-} from './providers.js';
+import { ATOM, INJECTOR, ProviderIndex, TRANSIENT, type Provider } from './providers.js';
+import { Resolver } from './resolver.js';
 import { AtomDetail, FlowDetail } from '../persistence/models.js';
 import {
   EXECUTE,
@@ -51,12 +43,14 @@ const REVERT_STATES_WITH_RESULTS = new Set<AtomState>([REVERTED, REVERT_FAILURE,
 export class Storage {
   readonly flowDetail: FlowDetail;
   private readonly backend: PersistenceBackend | undefined;
-  private compilation: Compilation | undefined;
-  private readonly providers = new ProviderIndex();
+  /** The compiled flow, once {@link attach}ed: lookups are scoped by it. */
+  compilation: Compilation | undefined;
+  /** Who provides which symbol. */
+  readonly providers = new ProviderIndex();
+  private readonly resolver: Resolver;
   private transients: Values = {};
   private readonly injectedArgs = new Map<string, Values>();
   private readonly failures: FailureCache;
-  private readonly lookupCache = new Map<GNode, Map<string, readonly Located[]>>();
   /**
    * Increments whenever an atom stops being "settled" for execution (leaves
    * SUCCESS/IGNORE or gets a revert/retry intention): the runtime's readiness
@@ -70,6 +64,7 @@ export class Storage {
     this.flowDetail = flowDetail;
     this.backend = backend;
     this.failures = new FailureCache(flowDetail);
+    this.resolver = new Resolver(this);
     const injector = flowDetail.atoms.get(INJECTOR_NAME);
     if (injector) {
       const names = Object.keys((injector.results as Values | undefined) ?? {});
@@ -80,7 +75,7 @@ export class Storage {
   /** Gives storage the compiled flow so that lookups can be scoped. */
   attach(compilation: Compilation): void {
     this.compilation = compilation;
-    this.lookupCache.clear();
+    this.resolver.forgetScopes();
   }
 
   // ---------------------------------------------------------------- writes
@@ -149,7 +144,7 @@ export class Storage {
         throw e;
       }
     }
-    this.lookupCache.clear();
+    this.resolver.forgetScopes();
     return out;
   }
 
@@ -333,7 +328,7 @@ export class Storage {
         new Map(Object.keys(ad.results as Values).map((n) => [n, n])),
       );
     }
-    this.lookupCache.clear();
+    this.resolver.forgetScopes();
   }
 
   /** Atom-scoped values: they beat every other source for that atom (transient before persistent). */
@@ -463,9 +458,15 @@ export class Storage {
     return (d as { atProgress: number; details: Values } | undefined) ?? null;
   }
 
-  private defaultValues(p: Provider): Values {
+  /** Flow-level injected values of a provider (transient ones, or the injector detail's). */
+  defaultValues(p: Provider): Values {
     if (p.kind === TRANSIENT) return this.transients;
     return (this.flowDetail.atoms.get(INJECTOR_NAME)?.results as Values | undefined) ?? {};
+  }
+
+  /** Values injected for one atom: transient (this object only) and persistent (its detail). */
+  atomArgs(ad: AtomDetail): { transient: Values | undefined; persistent: Values | undefined } {
+    return { transient: this.injectedArgs.get(ad.name), persistent: ad.meta.injected as Values | undefined };
   }
 
   /**
@@ -474,51 +475,7 @@ export class Storage {
    * the whole fetch fail.
    */
   fetch(name: string): unknown {
-    const values = this.fetchValues(name);
-    return values[0];
-  }
-
-  private fetchValues(name: string): unknown[] {
-    const providers = this.providers.get(name);
-    if (!providers) throw new NotFound(`Name '${name}' is not mapped as a produced output by any providers`);
-    const values: unknown[] = [];
-    for (const p of providers) {
-      if (p.kind === ATOM) continue;
-      const r = extract(this.defaultValues(p), p.index);
-      if (!r.ok) throw new NotFound(`Unable to find result '${name}' in the injected values`);
-      values.push(r.value);
-    }
-    for (const p of providers) {
-      if (p.kind !== ATOM) continue;
-      const ad = this.flowDetail.atoms.get(p.name);
-      if (!ad) continue;
-      let container: unknown;
-      try {
-        container = this.resultOf(ad);
-      } catch (e) {
-        if (e instanceof DisallowedAccess && e.state === IGNORE) continue;
-        throw new NotFound(
-          `Expected to be able to find output '${name}' produced by '${p.name}' but its result is not accessible`,
-          {
-            cause: e,
-          },
-        );
-      }
-      if (container instanceof Failure) {
-        values.push(container);
-        continue;
-      }
-      const r = extract(container, p.index);
-      if (!r.ok) {
-        throw new NotFound(
-          `Unable to find result '${name}', expected to be able to find it created by '${p.name}' but was unable to perform successful extraction`,
-        );
-      }
-      values.push(r.value);
-    }
-    if (values.length === 0)
-      throw new NotFound(`Unable to find result '${name}', searched ${providers.length} providers`);
-    return values;
+    return this.resolver.fetchValues(name)[0];
   }
 
   /** Every symbol that can be fetched; several values for one name come as a list. */
@@ -526,37 +483,12 @@ export class Storage {
     const out: Values = {};
     for (const name of this.providers.symbols()) {
       try {
-        const values = this.fetchValues(name);
+        const values = this.resolver.fetchValues(name);
         out[name] = values.length > 1 ? values : values[0];
       } catch (e) {
         if (!(e instanceof NotFound)) throw e;
       }
     }
-    return out;
-  }
-
-  /** The visible atom providers of a symbol for an atom, nearest first (cached). */
-  private located(node: GNode, symbol: string, providers: readonly Provider[]): readonly Located[] {
-    let perNode = this.lookupCache.get(node);
-    if (!perNode) {
-      perNode = new Map();
-      this.lookupCache.set(node, perNode);
-    }
-    const hit = perNode.get(symbol);
-    if (hit) return hit;
-    const out: Located[] = [];
-    const comp = this.compilation;
-    if (comp) {
-      for (const p of providers) {
-        if (p.kind !== ATOM) continue;
-        const pn = comp.atom(p.name);
-        if (!pn) continue;
-        const pos = comp.scopePosition(pn, node);
-        if (pos) out.push({ provider: p, level: pos.level, order: pos.order });
-      }
-      out.sort((a, b) => a.level - b.level || a.order - b.order);
-    }
-    perNode.set(symbol, out);
     return out;
   }
 
@@ -569,116 +501,21 @@ export class Storage {
   fetchMappedArgs(mapping: ArgMapping, atomName?: string): Values {
     const node = atomName !== undefined ? this.compilation?.atom(atomName) : undefined;
     const ad = atomName !== undefined ? this.detail(atomName) : undefined;
-    return this.mappedArgs(mapping, node, ad);
+    return this.resolver.mappedArgs(mapping, node, ad);
   }
 
   /** Fast path used by the runtime. */
   mappedArgs(mapping: ArgMapping, node: GNode | undefined, ad: AtomDetail | undefined): Values {
-    const out: Values = {};
-    const rebind = mapping.rebind;
-    const transientArgs = ad ? this.injectedArgs.get(ad.name) : undefined;
-    const persistentArgs = ad ? (ad.meta.injected as Values | undefined) : undefined;
-    for (const param in rebind) {
-      const symbol = rebind[param] as string;
-      if (transientArgs && symbol in transientArgs) {
-        out[param] = transientArgs[symbol];
-        continue;
-      }
-      if (persistentArgs && symbol in persistentArgs) {
-        out[param] = persistentArgs[symbol];
-        continue;
-      }
-      const providers = this.providers.get(symbol);
-      if (!providers) {
-        if (mapping.optionalParams.has(param)) {
-          if (param in mapping.defaults) out[param] = mapping.defaults[param];
-          continue;
-        }
-        throw new NotFound(`Name '${symbol}' is not mapped as a produced output by any providers`);
-      }
-      out[param] = this.lookup(param, symbol, providers, node);
-    }
-    return out;
+    return this.resolver.mappedArgs(mapping, node, ad);
   }
 
-  private lookup(
-    param: string,
-    symbol: string,
-    providers: readonly Provider[],
-    node: GNode | undefined,
-  ): unknown {
-    for (const p of providers) {
-      if (p.kind === ATOM) continue;
-      const r = extract(this.defaultValues(p), p.index);
-      if (r.ok) return r.value;
-      throw new NotFound(`Unable to find result '${symbol}' in the injected values`);
-    }
-    if (!node) {
-      throw new NotFound(
-        `Mapped argument '${param}' <= '${symbol}' was not produced by any accessible provider (0 possible providers were scanned)`,
-      );
-    }
-    const located = this.located(node, symbol, providers);
-    let i = 0;
-    while (i < located.length) {
-      const level = (located[i] as Located).level;
-      const readable: [Provider, unknown][] = [];
-      for (; i < located.length && (located[i] as Located).level === level; i++) {
-        const p = (located[i] as Located).provider;
-        const ad = this.flowDetail.atoms.get(p.name);
-        if (!ad) continue;
-        try {
-          readable.push([p, this.resultOf(ad)]);
-        } catch (e) {
-          if (e instanceof DisallowedAccess && e.state === IGNORE) continue;
-          throw new NotFound(
-            `Expected to be able to find output '${symbol}' produced by '${p.name}' but was unable to get at that provider's results`,
-            { cause: e },
-          );
-        }
-      }
-      if (readable.length === 0) continue;
-      for (const [p, container] of readable) {
-        if (container instanceof Failure) return container;
-        const r = extract(container, p.index);
-        if (r.ok) return r.value;
-      }
-      throw new NotFound(
-        `Unable to find result '${symbol}', expected to be able to find it created by one of ` +
-          `[${readable.map(([p]) => `'${p.name}'`).join(', ')}] but was unable to perform successful extraction`,
-      );
-    }
-    throw new NotFound(
-      `Mapped argument '${param}' <= '${symbol}' was not produced by any accessible provider ` +
-        `(${located.length} possible providers were scanned)`,
-    );
-  }
-
-  /**
-   * Optional parameters that can never be read: their symbol is produced, but
-   * only by atoms this one cannot see (beside it or after it), and nothing
-   * injects it. TaskFlow lets such a run start and fail when the atom is
-   * reached (spec §4.3); the engine reports it before anything runs.
-   * Returns `[symbol, providerNames]` pairs.
-   */
+  /** See {@link Resolver.unreachableOptionalArgs}. */
   unreachableOptionalArgs(atomName: string, mapping: ArgMapping): [string, string[]][] {
-    const out: [string, string[]][] = [];
-    if (mapping.optionalParams.size === 0) return out;
-    const ad = this.detail(atomName);
-    const node = this.compilation?.atom(atomName);
-    const transientArgs = this.injectedArgs.get(atomName);
-    const persistentArgs = ad.meta.injected as Values | undefined;
-    for (const param of mapping.optionalParams) {
-      const symbol = mapping.rebind[param] as string;
-      if (transientArgs && symbol in transientArgs) continue;
-      if (persistentArgs && symbol in persistentArgs) continue;
-      const providers = this.providers.get(symbol);
-      if (!providers || !node) continue;
-      if (providers.some((p) => p.kind !== ATOM && extract(this.defaultValues(p), p.index).ok)) continue;
-      if (this.located(node, symbol, providers).length > 0) continue;
-      out.push([symbol, providers.filter((p) => p.kind === ATOM).map((p) => p.name)]);
-    }
-    return out;
+    return this.resolver.unreachableOptionalArgs(
+      this.detail(atomName),
+      this.compilation?.atom(atomName),
+      mapping,
+    );
   }
 
   /**
@@ -686,24 +523,6 @@ export class Storage {
    * (spec §4.4): no injected value and no visible provider, whatever its state.
    */
   fetchUnsatisfiedArgs(atomName: string, mapping: ArgMapping): string[] {
-    const ad = this.detail(atomName);
-    const node = this.compilation?.atom(atomName);
-    const transientArgs = this.injectedArgs.get(atomName);
-    const persistentArgs = ad.meta.injected as Values | undefined;
-    const missing: string[] = [];
-    for (const param in mapping.rebind) {
-      if (mapping.optionalParams.has(param)) continue;
-      const symbol = mapping.rebind[param] as string;
-      if (transientArgs && symbol in transientArgs) continue;
-      if (persistentArgs && symbol in persistentArgs) continue;
-      const providers = this.providers.get(symbol);
-      if (providers) {
-        // An injected value counts only while it is there (a run may have dropped it since).
-        if (providers.some((p) => p.kind !== ATOM && extract(this.defaultValues(p), p.index).ok)) continue;
-        if (node && this.located(node, symbol, providers).length > 0) continue;
-      }
-      missing.push(symbol);
-    }
-    return missing;
+    return this.resolver.unsatisfiedArgs(this.detail(atomName), this.compilation?.atom(atomName), mapping);
   }
 }
