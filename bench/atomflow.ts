@@ -43,6 +43,8 @@ export interface AtomflowFigures {
   limit?: Summary;
   /** W4-sqlite: SQLite commits per atom the engine made, and so the limit's loop. */
   commitsPerAtom?: number;
+  /** Figures measured beside each run, by name (W2-cpu: `serial`, `other_cpu`, in s). */
+  beside?: Record<string, Summary>;
 }
 
 /** Measures a workload (warm-up runs, then `repeat` measured runs) in one fresh process. */
@@ -55,6 +57,9 @@ export async function measureAtomflow(request: Omit<ChildRequest, 'mode'>): Prom
     gc: summarize(reply.gc),
     ...(reply.limits ? { limit: summarize(reply.limits) } : {}),
     ...(reply.commitsPerAtom === undefined ? {} : { commitsPerAtom: reply.commitsPerAtom }),
+    ...(reply.beside
+      ? { beside: Object.fromEntries(Object.entries(reply.beside).map(([k, v]) => [k, summarize(v)])) }
+      : {}),
   };
 }
 

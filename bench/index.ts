@@ -19,9 +19,12 @@ import {
   recordedRss,
   runPeer,
   type Availability,
+  type PeerFigures,
   type RecordedRss,
 } from './taskflow.js';
 import { evaluateTargets } from './targets.js';
+import { w2Sentences, withW2 } from './w2-rows.js';
+import { w2Targets } from './w2-targets.js';
 import { w4Sentences, withLimit } from './w4-rows.js';
 
 const log = (text: string): void => void process.stderr.write(`${text}\n`);
@@ -70,8 +73,8 @@ async function measureAllAtomflow(
 async function measureAllTaskflow(
   plan: readonly Comparison[],
   options: Options,
-): Promise<{ figures: Map<Comparison, Summary>; failed: Map<Comparison, string> }> {
-  const figures = new Map<Comparison, Summary>();
+): Promise<{ figures: Map<Comparison, PeerFigures>; failed: Map<Comparison, string> }> {
+  const figures = new Map<Comparison, PeerFigures>();
   const failed = new Map<Comparison, string>();
   for (const c of plan) {
     if (!c.taskflow) continue;
@@ -96,7 +99,7 @@ function toRow(c: Comparison, af: AtomflowFigures, tf: Summary | null, failure: 
     workload: c.workload,
     n: c.n,
     ...(c.shape ? { shape: c.shape } : {}),
-    engine: 'serial',
+    engine: c.engine ?? 'serial',
     unit: c.unit,
     atomflow: af.figures,
     taskflow: tf,
@@ -176,13 +179,14 @@ async function main(): Promise<void> {
 
   const rows = plan.flatMap((c) => {
     const af = atomflow.figures.get(c)!;
-    return withLimit(c, af, toRow(c, af, taskflow.figures.get(c) ?? null, taskflow.failed.get(c)));
+    const tf = taskflow.figures.get(c) ?? null;
+    return withLimit(c, af, withW2(c, af, tf, toRow(c, af, tf, taskflow.failed.get(c))));
   });
   // Without TaskFlow every TaskFlow figure is null, the recorded one too; the table mode still quotes it.
   const recorded = recordedRss(options.peerDir);
   if (atomflow.rss) rows.push(rssRow(sizes.rssN, atomflow.rss, availability.ok ? recorded : null));
   // Targets on workloads left out by --only are not listed (they would only say n/a).
-  const judged = evaluateTargets(rows, sizes).filter((t) => t.ran);
+  const judged = [...evaluateTargets(rows, sizes), ...w2Targets(rows, sizes)].filter((t) => t.ran);
   const targets = targetLines(judged);
 
   if (json) {
@@ -193,6 +197,8 @@ async function main(): Promise<void> {
   say(preamble(options, availability.ok ? availability.version : null));
   say(table(rows));
   if (atomflow.rss) say(`\n${rssSentence(sizes.rssN, atomflow.rss, options.repeat, recorded)}`);
+  const w2 = w2Sentences(rows);
+  if (w2) say(`\n${w2}`);
   const w4 = w4Sentences(rows);
   if (w4) say(`\n${w4}`);
   say(`\nTargets${options.quick ? ' (at quick sizes: indicative only)' : ''}:\n${targets}`);

@@ -20,6 +20,12 @@ export interface Measurement {
    */
   limit?: number;
   commitsPerAtom?: number;
+  /**
+   * Other figures measured beside this run, by name, each summarised apart
+   * (W2-cpu: `serial`, the serial engine's seconds for the same tasks; and
+   * `other_cpu`, CPU seconds other processes took during the run).
+   */
+  beside?: Record<string, number>;
 }
 
 /** A window of `end - start` ms over `n` atoms, in µs per atom. */

@@ -37,7 +37,8 @@ Options:
   --no-taskflow     skip TaskFlow (its figures are null)
   --quick           small sizes, for a smoke check
   --only IDS        only these workloads, comma-separated ids or prefixes: e.g. W4 (every W4 row),
-                    W4-sqlite,W4-history, W1-noop (also its peak RSS); a W4-sqlite row brings its limit
+                    W4-sqlite,W4-history, W1-noop (also its peak RSS); a W4-sqlite row brings its limit;
+                    W2 (W2-sleep, W2-noop, W2-cpu: the parallel engine)
   --peer-dir DIR    folder of the TaskFlow scripts (default ${DEFAULT_PEER_DIR})
   -h, --help        this text
 `;

@@ -5,11 +5,12 @@
  */
 import { shapeLabel, type GraphShape } from './flows.js';
 import type { PeerJob } from './taskflow.js';
+import { w2Comparisons } from './plan-w2.js';
 import { w4Comparisons } from './plan-w4.js';
 import type { AtomflowJob } from './workloads.js';
 
 /** Units the rows are reported in. */
-export type Unit = 'us/atom' | 'ms' | 'ms/page' | 'MiB';
+export type Unit = 'us/atom' | 'ms' | 'ms/page' | 'MiB' | 's';
 
 /** One row of the report: an Atomflow workload and, when there is one, its TaskFlow counterpart. */
 export interface Comparison {
@@ -18,6 +19,8 @@ export interface Comparison {
   n: number;
   shape?: string;
   unit: Unit;
+  /** The engine Atomflow runs (and TaskFlow, in its row): `serial` unless said (W2: `parallel`). */
+  engine?: 'serial' | 'parallel';
   atomflow: AtomflowJob;
   /** Null when TaskFlow has no equivalent or cannot run this size; `why` says which. */
   taskflow: PeerJob | null;
@@ -155,6 +158,7 @@ export function comparisons(sizes: Sizes): Comparison[] {
       why: 'no equivalent: a bare loop awaiting the no-op body',
     });
   }
+  rows.push(...w2Comparisons(sizes));
   for (const shape of sizes.w3) {
     rows.push({
       workload: 'W3-graph',

@@ -15,7 +15,7 @@ export interface Row {
   workload: string;
   n: number;
   shape?: string;
-  engine: 'serial';
+  engine: 'serial' | 'parallel';
   unit: Unit;
   atomflow: Summary;
   taskflow: Summary | null;
@@ -42,6 +42,21 @@ export interface Row {
   limit?: Summary;
   /** W4-sqlite: Atomflow median / limit median (target ≤ 3 with `synchronous` full); null without a limit. */
   limit_ratio?: number | null;
+  /** W2-sleep: the ideal makespan in s, `ceil(n / maxWorkers)` × the sleep (the peer's `ideal_s`). */
+  ideal?: number;
+  /** W2-sleep: Atomflow's median makespan / `ideal` (target ≤ 1.02), and TaskFlow's. */
+  makespan_over_ideal?: number;
+  taskflow_makespan_over_ideal?: number | null;
+  /** W2-cpu: the serial engine's time for the same tasks in the host, measured beside each run (s). */
+  serial?: Summary;
+  /** W2-cpu: serial median / parallel median (target ≥ 1.9). */
+  speedup?: number;
+  /** W2-cpu: CPU seconds other processes (and the VM's steal) took during each parallel run; 0 on a quiet machine. */
+  other_cpu?: Summary;
+  /** W2-cpu: TaskFlow's serial engine (s), its speed-up with a process pool (its figure), and with threads. */
+  taskflow_serial?: Summary | null;
+  taskflow_speedup?: number | null;
+  taskflow_threads_speedup?: number | null;
   /** Why TaskFlow is null, or what differs between the two sides. */
   note?: string;
 }
@@ -54,6 +69,8 @@ function round(x: number): number {
 function roundSummary(s: Summary): Summary {
   return { median: round(s.median), min: round(s.min), max: round(s.max) };
 }
+
+const roundOrNull = (x: number | null): number | null => (x === null ? null : round(x));
 
 /** The `--json` line of a row (figures rounded to 4 significant digits). */
 export function jsonLine(row: Row): string {
@@ -68,6 +85,20 @@ export function jsonLine(row: Row): string {
     ...(row.limit ? { limit: roundSummary(row.limit) } : {}),
     ...(row.limit_ratio !== undefined
       ? { limit_ratio: row.limit_ratio === null ? null : round(row.limit_ratio) }
+      : {}),
+    ...(row.makespan_over_ideal !== undefined ? { makespan_over_ideal: round(row.makespan_over_ideal) } : {}),
+    ...(row.taskflow_makespan_over_ideal !== undefined
+      ? { taskflow_makespan_over_ideal: roundOrNull(row.taskflow_makespan_over_ideal) }
+      : {}),
+    ...(row.serial ? { serial: roundSummary(row.serial) } : {}),
+    ...(row.speedup !== undefined ? { speedup: round(row.speedup) } : {}),
+    ...(row.other_cpu ? { other_cpu: roundSummary(row.other_cpu) } : {}),
+    ...(row.taskflow_serial !== undefined
+      ? { taskflow_serial: row.taskflow_serial && roundSummary(row.taskflow_serial) }
+      : {}),
+    ...(row.taskflow_speedup !== undefined ? { taskflow_speedup: roundOrNull(row.taskflow_speedup) } : {}),
+    ...(row.taskflow_threads_speedup !== undefined
+      ? { taskflow_threads_speedup: roundOrNull(row.taskflow_threads_speedup) }
       : {}),
   });
 }
@@ -139,13 +170,22 @@ export function table(rows: readonly Row[]): string {
   return layout([head, ...body], true);
 }
 
+/**
+ * A target's figure. Small ratios get 3 decimals: goals such as 1.02× and 1.9×
+ * sit where fmt's 2 would print 1.02× for a MISS at 1.0204.
+ */
+function measuredText(t: TargetResult): string {
+  const m = t.measured!;
+  return t.unit === '×' && Math.abs(m) < 10 ? m.toFixed(3) : fmt(m);
+}
+
 /** The targets, one per line, with the figure each was judged on. */
 export function targetLines(results: readonly TargetResult[]): string {
   const lines = results.map((t) => [
     t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'MISS',
     t.target,
     `goal ${t.goal}`,
-    t.measured === null ? 'measured: — (needs TaskFlow)' : `measured ${fmt(t.measured)}${t.unit}`,
+    t.measured === null ? 'measured: — (needs TaskFlow)' : `measured ${measuredText(t)}${t.unit}`,
     `(${t.what})`,
   ]);
   return layout(lines);
@@ -155,7 +195,7 @@ export function targetLines(results: readonly TargetResult[]): string {
 export function preamble(options: Options, taskflowVersion: string | null): string {
   const cpu = cpus();
   const lines = [
-    `Atomflow vs TaskFlow${taskflowVersion ? ` ${taskflowVersion}` : ''}, serial engine${
+    `Atomflow vs TaskFlow${taskflowVersion ? ` ${taskflowVersion}` : ''}, serial engine (W2: parallel)${
       options.quick ? ' — QUICK sizes (smoke check, not the targets’ sizes)' : ''
     }`,
     `median (min–max) of ${options.repeat} runs after warm-up (Atomflow: until ${options.warmupAtoms} atoms ran, ` +
@@ -170,6 +210,10 @@ export function preamble(options: Options, taskflowVersion: string | null): stri
       'read back through a new backend; W4-limit = as many bare WAL commits as the engine makes, measured beside ' +
       'each W4-sqlite run (fsync time drifts); AF/limit = ' +
       'W4 median / W4-limit median; W4-history = ms of one listRuns page (50 runs) right after opening the file',
+    'W2 = parallel engine, unordered flow, maxWorkers 8 (TaskFlow: 8 threads): W2-sleep = engine.run() makespan in s ' +
+      '(TaskFlow run_s) against the ideal ceil(N/8) × sleep; W2-noop = W1’s per-atom span; W2-cpu = engine.run() in s ' +
+      'with the tasks in the shared process pool (one process per CPU, started by the warm-up), speed-up = serial ' +
+      'engine beside it / parallel; W2-sleep and W2-cpu warm up for --warmup runs (timers and task bodies, not engine code)',
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -23,11 +23,18 @@ export interface ChildRequest {
 /**
  * What a child prints: the measured figures and, for each, the part of it
  * spent in garbage collection (same unit); for W4-sqlite also the limit
- * measured beside each run and the commits per atom it made; or the peak RSS
+ * measured beside each run and the commits per atom it made; for W2-cpu the
+ * figures measured beside each run (`beside`); or the peak RSS
  * of one run.
  */
 export type ChildReply =
-  | { runs: number[]; gc: number[]; limits?: number[]; commitsPerAtom?: number }
+  | {
+      runs: number[];
+      gc: number[];
+      limits?: number[];
+      commitsPerAtom?: number;
+      beside?: Record<string, number[]>;
+    }
   | { maxRssKiB: number; baselineRssKiB: number };
 
 /**
@@ -70,22 +77,28 @@ async function measureRuns(request: ChildRequest): Promise<ChildReply> {
   const runs: number[] = [];
   const gc: number[] = [];
   const limits: number[] = [];
+  const beside: Record<string, number[]> = {};
   let commitsPerAtom: number | undefined;
   for (let i = 0; i < request.repeat; i++) {
     const m = await measureOnce(request.job);
     runs.push(m.value);
     if (m.limit !== undefined) limits.push(m.limit);
+    for (const [key, value] of Object.entries(m.beside ?? {})) (beside[key] ??= []).push(value);
     commitsPerAtom = m.commitsPerAtom;
     gc.push(await meter.within(m));
     process.stderr.write(
       `  [atomflow] ${request.label} run ${i + 1}/${request.repeat}: ${m.value.toPrecision(4)} ` +
-        `(GC ${gc.at(-1)!.toPrecision(3)}${m.limit === undefined ? '' : `; limit beside it ${m.limit.toPrecision(4)}`})\n`,
+        `(GC ${gc.at(-1)!.toPrecision(3)}${m.limit === undefined ? '' : `; limit beside it ${m.limit.toPrecision(4)}`}` +
+        `${Object.entries(m.beside ?? {})
+          .map(([key, value]) => `; ${key} beside it ${value.toPrecision(4)}`)
+          .join('')})\n`,
     );
   }
   meter.stop();
+  const besides = Object.keys(beside).length > 0 ? { beside } : {};
   return limits.length > 0
-    ? { runs, gc, limits, ...(commitsPerAtom === undefined ? {} : { commitsPerAtom }) }
-    : { runs, gc };
+    ? { runs, gc, limits, ...(commitsPerAtom === undefined ? {} : { commitsPerAtom }), ...besides }
+    : { runs, gc, ...besides };
 }
 
 async function main(): Promise<void> {

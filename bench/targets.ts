@@ -45,7 +45,8 @@ function judge(
   return { target, goal, unit, what, measured: m, pass: m === null ? null : test(m), ran };
 }
 
-function atLeast(
+/** A target met when `measured` (a ratio of the rows `on`) is at least `goal`. */
+export function atLeast(
   target: string,
   what: string,
   goal: number,
@@ -55,7 +56,8 @@ function atLeast(
   return judge(target, what, `≥ ${goal}×`, '×', (m) => m >= goal, measured, on);
 }
 
-function atMost(
+/** A target met when `measured` (a ratio of the rows `on`) is at most `goal`. */
+export function atMost(
   target: string,
   what: string,
   goal: number,

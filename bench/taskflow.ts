@@ -15,19 +15,31 @@ export const INSTALL_HINT = 'apt-get install -y python3-taskflow';
 
 /** One invocation of a peer script and the figure to take from its JSON line. */
 export interface PeerJob {
-  /** Script file name inside the peer folder, e.g. `w1_linear.py`. */
+  /** Script file name inside the peer folder (or `dir`), e.g. `w1_linear.py`. */
   script: string;
+  /**
+   * Folder of a script that is not one of the peer's (bench/w2_cpu.py); it
+   * still runs in the peer folder, whose helpers it imports.
+   */
+  dir?: string;
   /** Workload arguments (`--repeat` and `--warmup` are added). */
   args: string[];
   /** Key of `stats` in the script's JSON line, e.g. `total_us_per_task`. */
   metric: string;
   /** Factor from the metric's unit to the workload's (1000 for s → ms). */
   factor: number;
+  /** More keys of `stats` to return as they are, unconverted (W2-cpu: TaskFlow's serial time and speed-ups). */
+  also?: readonly string[];
   /**
    * Warm-up runs for this script whatever `--warmup` says, where the peer's
    * recorded command fixes it (W4 on SQLite: `--warmup 0`, each run ~1 min).
    */
   warmup?: number;
+}
+
+/** TaskFlow's figure for a job, and the `also` metrics it asked for (those the script reported). */
+export interface PeerFigures extends Summary {
+  also?: Record<string, Summary>;
 }
 
 /** Whether TaskFlow can be run here and, if not, why. */
@@ -56,12 +68,12 @@ export function checkTaskflow(peerDir: string): Availability {
 /**
  * Runs one peer script with `--repeat` and `--warmup` (the job's own warm-up
  * when it has one), passes its progress (stderr) through, and returns
- * median/min/max of `metric` from the final JSON line, converted by `factor`.
- * Rejects if the script fails.
+ * median/min/max of `metric` from the final JSON line, converted by `factor`
+ * (and of the `also` metrics, as they are). Rejects if the script fails.
  */
-export function runPeer(peerDir: string, job: PeerJob, repeat: number, warmup: number): Promise<Summary> {
+export function runPeer(peerDir: string, job: PeerJob, repeat: number, warmup: number): Promise<PeerFigures> {
   const args = [
-    join(peerDir, job.script),
+    join(job.dir ?? peerDir, job.script),
     ...job.args,
     '--repeat',
     String(repeat),
@@ -97,7 +109,13 @@ export function runPeer(peerDir: string, job: PeerJob, repeat: number, warmup: n
         reject(new Error(`${job.script}: no stats.${job.metric} in its JSON line`));
         return;
       }
-      resolve(scale({ median: stat.median, min: stat.min, max: stat.max }, job.factor));
+      const figures: PeerFigures = scale({ median: stat.median, min: stat.min, max: stat.max }, job.factor);
+      const also: Record<string, Summary> = {};
+      for (const key of job.also ?? []) {
+        const s = parsed.stats?.[key];
+        if (s) also[key] = { median: s.median, min: s.min, max: s.max };
+      }
+      resolve(job.also ? { ...figures, also } : figures);
     });
   });
 }

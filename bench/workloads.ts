@@ -8,6 +8,7 @@ import { layeredGraph, linearChain, linearNoop, noop, revertingLinear, type Grap
 import { pageMs, type HistoryQuery } from './history-page.js';
 import { inMs, perAtom, totalPerAtom, type Measurement } from './measurement.js';
 import { memoryPerAtom, sqliteBesideLimit, type Synchronous } from './persisted-run.js';
+import { measureW2, type W2Job } from './w2-workloads.js';
 
 export type { Measurement } from './measurement.js';
 
@@ -17,11 +18,18 @@ export type AtomflowJob =
   | ({ kind: 'w3-graph' | 'w3-compile' } & GraphShape)
   | { kind: 'w4-sqlite'; n: number; synchronous: Synchronous }
   /** One page of a history of `runs` runs. */
-  | { kind: 'w4-history'; runs: number; query: HistoryQuery };
+  | { kind: 'w4-history'; runs: number; query: HistoryQuery }
+  | W2Job;
 
-/** Number of atoms a job runs; 0 for W4-history, whose measured call runs none. */
+/**
+ * Number of atoms a job runs, which sets how long it warms up; 0 for
+ * W4-history, whose measured call runs none, and for W2-sleep and W2-cpu,
+ * whose time is timers and task bodies, not engine code (warming W2-sleep's
+ * engine up to 20,000 atoms first did not change its makespan), so that they
+ * warm up for `--warmup` runs rather than minutes.
+ */
 export function atomCount(job: AtomflowJob): number {
-  if (job.kind === 'w4-history') return 0;
+  if (job.kind === 'w4-history' || job.kind === 'w2-sleep' || job.kind === 'w2-cpu') return 0;
   return 'n' in job ? job.n : job.layers * job.width;
 }
 
@@ -79,7 +87,7 @@ async function revertPerAtom(n: number): Promise<Measurement> {
 
 /**
  * Runs one job once and returns its figure (µs per atom, or ms for
- * W3-compile and W4-history). Results are checked after the clock stops, like the peer's
+ * W3-compile and W4-history, or s for W2-sleep and W2-cpu). Results are checked after the clock stops, like the peer's
  * asserts, so a wrong engine cannot report a fast figure.
  */
 export async function measureOnce(job: AtomflowJob): Promise<Measurement> {
@@ -111,5 +119,9 @@ export async function measureOnce(job: AtomflowJob): Promise<Measurement> {
       return memoryPerAtom(job.n);
     case 'w4-history':
       return pageMs(job.runs, job.query, log);
+    case 'w2-sleep':
+    case 'w2-noop':
+    case 'w2-cpu':
+      return measureW2(job);
   }
 }
