@@ -5,16 +5,24 @@
  * as TaskFlow's parallel engine announces at submission).
  */
 import type { Values } from '../atoms/atom.js';
-import type { Task } from '../atoms/task.js';
+import type { RevertInfo, Task } from '../atoms/task.js';
 import { Failure } from '../failure.js';
 import type { Outcome, Reporter, TaskExecutor } from './executor.js';
 import { Limiter } from './limiter.js';
 import { RunningContext } from './serial.js';
 
-/** Calls task code and always settles (a throw or a rejection becomes a {@link Failure}). */
-async function call<T>(token: T, executed: boolean, fn: () => unknown): Promise<Outcome<T>> {
+/** Runs a task's execute or revert and always settles (a throw or a rejection becomes a {@link Failure}). */
+export async function callTask<T>(
+  token: T,
+  task: Task,
+  args: Values,
+  ctx: RunningContext,
+  revert?: RevertInfo,
+): Promise<Outcome<T>> {
+  const executed = revert === undefined;
   try {
-    return { token, executed, result: await fn() };
+    const result: unknown = executed ? await task.execute(args, ctx) : await task.revert(args, revert, ctx);
+    return { token, executed, result };
   } catch (e) {
     return { token, executed, result: Failure.fromError(e) };
   }
@@ -43,7 +51,7 @@ export class AsyncExecutor implements TaskExecutor {
   executeTask<T>(token: T, task: Task, uuid: string, args: Values, reporter: Reporter): Promise<Outcome<T>> {
     const ctx = new RunningContext(task.name, uuid, reporter);
     return this.limiter.run(
-      () => call(token, true, () => task.execute(args, ctx)),
+      () => callTask(token, task, args, ctx),
       () => ({ token, executed: true, result: undefined, cancelled: true }),
     );
   }
@@ -59,7 +67,7 @@ export class AsyncExecutor implements TaskExecutor {
   ): Promise<Outcome<T>> {
     const ctx = new RunningContext(task.name, uuid, reporter);
     return this.limiter.run(
-      () => call(token, false, () => task.revert(args, { result, flowFailures }, ctx)),
+      () => callTask(token, task, args, ctx, { result, flowFailures }),
       () => ({ token, executed: false, result: undefined, cancelled: true }),
     );
   }

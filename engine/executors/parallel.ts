@@ -8,7 +8,8 @@
 import type { Values } from '../atoms/atom.js';
 import type { Task } from '../atoms/task.js';
 import type { Failure } from '../failure.js';
-import { AsyncExecutor } from './async.js';
+import { callTask } from './async.js';
+import { RunningContext } from './serial.js';
 import type { Outcome, Reporter, TaskExecutor } from './executor.js';
 import { Limiter } from './limiter.js';
 import { ProcessPool, type JobResult } from './pool/pool.js';
@@ -25,16 +26,13 @@ export interface ParallelExecutorOptions {
 export class ParallelExecutor implements TaskExecutor {
   readonly inline = false;
   private readonly limiter: Limiter;
-  private readonly local: AsyncExecutor;
   private readonly mode: 'processes' | 'async';
   private readonly poolOption: ProcessPool | undefined;
 
   constructor(options: ParallelExecutorOptions = {}) {
     const maxWorkers = options.maxWorkers ?? 8;
+    // One limit for both kinds of task: at most maxWorkers atoms are under way.
     this.limiter = new Limiter(maxWorkers);
-    // The host-side executor gets its own limit too; together they never exceed maxWorkers
-    // because every submission first takes a slot of `limiter`.
-    this.local = new AsyncExecutor(maxWorkers);
     this.mode = options.mode ?? 'processes';
     this.poolOption = options.pool;
   }
@@ -70,10 +68,8 @@ export class ParallelExecutor implements TaskExecutor {
   executeTask<T>(token: T, task: Task, uuid: string, args: Values, reporter: Reporter): Promise<Outcome<T>> {
     const cancelled = (): Outcome<T> => ({ token, executed: true, result: undefined, cancelled: true });
     if (!this.remote(task)) {
-      return this.limiter.run(
-        async () => this.local.executeTask(token, task, uuid, args, reporter),
-        cancelled,
-      );
+      const ctx = new RunningContext(task.name, uuid, reporter);
+      return this.limiter.run(() => callTask(token, task, args, ctx), cancelled);
     }
     const ref = task.ref as NonNullable<Task['ref']>;
     return this.limiter.run(
@@ -102,10 +98,8 @@ export class ParallelExecutor implements TaskExecutor {
   ): Promise<Outcome<T>> {
     const cancelled = (): Outcome<T> => ({ token, executed: false, result: undefined, cancelled: true });
     if (!this.remote(task)) {
-      return this.limiter.run(
-        async () => this.local.revertTask(token, task, uuid, args, result, flowFailures, reporter),
-        cancelled,
-      );
+      const ctx = new RunningContext(task.name, uuid, reporter);
+      return this.limiter.run(() => callTask(token, task, args, ctx, { result, flowFailures }), cancelled);
     }
     const ref = task.ref as NonNullable<Task['ref']>;
     return this.limiter.run(
