@@ -159,7 +159,6 @@ export class Compilation {
   }
 }
 
-const INVARIANT = PLAIN_EDGE;
 const NO_DECIDERS: readonly EdgeDecider[] = Object.freeze([]);
 const INVARIANT_RETRY: EdgeMeta = Object.freeze({ invariant: true, retry: true });
 
@@ -222,7 +221,7 @@ export function compile(root: unknown): Compilation {
     const innerEnd = order.length;
     if (flow.kind === 'linear') {
       for (let i = 1; i < children.length; i++)
-        addEdge(sinks[i - 1] as GNode, sources[i] as GNode, INVARIANT);
+        addEdge(sinks[i - 1] as GNode, sources[i] as GNode, PLAIN_EDGE);
     } else if (flow.kind === 'graph') {
       const position = new Map<FlowItem, number>();
       children.forEach((c, i) => position.set(c, i));
@@ -235,7 +234,7 @@ export function compile(root: unknown): Compilation {
     }
     const head = retryNode ?? flowNode;
     if (retryNode) {
-      addEdge(flowNode, retryNode, INVARIANT);
+      addEdge(flowNode, retryNode, PLAIN_EDGE);
       for (let i = innerStart; i < innerEnd; i++) {
         const n = order[i] as GNode;
         if (n.retry === undefined) n.retry = retryNode;
@@ -243,12 +242,12 @@ export function compile(root: unknown): Compilation {
       order.push(retryNode);
     }
     for (const src of sources)
-      if (src.pred.length === 0) addEdge(head, src, retryNode ? INVARIANT_RETRY : INVARIANT);
+      if (src.pred.length === 0) addEdge(head, src, retryNode ? INVARIANT_RETRY : PLAIN_EDGE);
     const endNode = new GNode('flow_end', `${flow.name}[$]`, undefined, flow);
     endNode.hparent = parent;
     endNode.hindex = index;
-    if (children.length === 0) addEdge(head, endNode, INVARIANT);
-    for (const sink of sinks) if (sink.succ.length === 0) addEdge(sink, endNode, INVARIANT);
+    if (children.length === 0) addEdge(head, endNode, PLAIN_EDGE);
+    for (const sink of sinks) if (sink.succ.length === 0) addEdge(sink, endNode, PLAIN_EDGE);
     order.push(endNode);
     return endNode;
   }

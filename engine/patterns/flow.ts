@@ -2,7 +2,6 @@
  * What the three patterns share (spec §2.1): a name, an optional retry, children
  * that are tasks or nested flows, and the links between them.
  */
-import type { Atom } from '../atoms/atom.js';
 import { Retry } from '../atoms/retry.js';
 import { Task } from '../atoms/task.js';
 import type { Depth } from './depth.js';
@@ -99,9 +98,4 @@ export function checkItem(flow: Flow, item: unknown): asserts item is FlowItem {
 /** Whether a value is a flow (as opposed to an atom). */
 export function isFlow(x: unknown): x is Flow {
   return x instanceof Flow;
-}
-
-/** Items and atoms share one namespace of names. */
-export function itemName(x: FlowItem | Atom): string {
-  return x.name;
 }

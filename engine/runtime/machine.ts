@@ -249,9 +249,4 @@ export class Machine {
     if (left.length > 0) return SUSPENDED;
     return this.rt.isSuccess() ? SUCCESS : REVERTED;
   }
-
-  /** Whether a suspension was requested (the flow is SUSPENDING). */
-  get suspending(): boolean {
-    return this.rt.storage.getFlowState() === SUSPENDING;
-  }
 }
