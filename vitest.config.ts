@@ -4,5 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'engine/**/*.test.ts'],
     testTimeout: 20_000,
+    // Real worker processes on the broker, for the worker-based engine's conformance variant.
+    globalSetup: ['test/support/global-workers.ts'],
   },
 });

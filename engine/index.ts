@@ -20,6 +20,7 @@ export {
   type TaskSpec,
   type TaskOptions,
   type TaskRef,
+  type RemoteRef,
   type RevertInfo,
 } from './atoms/task.js';
 export {
@@ -88,3 +89,28 @@ export {
 } from './executors/pool/pool.js';
 export type { Spawner, PoolProcess } from './executors/pool/spawner.js';
 export { forkSpawner } from './executors/pool/spawner.js';
+export {
+  WorkerClient,
+  WorkerLost,
+  type WorkerClientOptions,
+  type JobSpec,
+  type JobResult as WorkerJobResult,
+} from './workers/client.js';
+export { WorkerExecutor, type WorkerExecutorOptions } from './workers/executor.js';
+export {
+  WorkerServer,
+  TaskTimeout as WorkerTaskTimeout,
+  type WorkerEndpoint,
+  type WorkerServerOptions,
+} from './workers/server.js';
+export { WorkerFinder, type KnownWorker } from './workers/finder.js';
+export { RequestLifecycle, type RequestState } from './workers/request.js';
+export { BrokerUnavailable, redactUrl } from './workers/transport.js';
+export {
+  PROTOCOL_VERSION,
+  parseMessage,
+  encodeMessage,
+  keys as routingKeys,
+  type Message,
+  type WorkerInfo,
+} from './workers/protocol.js';

@@ -17,3 +17,4 @@ export { CodeTimeout } from './run-code.js';
 export { SCRIPT_TIMEOUT_MS } from './kinds/script.js';
 export { SHELL_TIMEOUT_MS } from './kinds/shell.js';
 export { HTTP_TIMEOUT_MS } from './kinds/http.js';
+export { catalogEndpoints, CODE_KINDS, UnknownKindError, type CatalogEndpointOptions } from './endpoints.js';

@@ -62,7 +62,9 @@ export class CatalogTask extends Task {
  * for an unknown kind or a bad config: validate documents first.
  *
  * Tasks of kinds marked `pool` (script) carry a reference to this function
- * and their node, so the parallel engine can rebuild them in a pool process.
+ * and their node, so the parallel engine can rebuild them in a pool process;
+ * every task carries a remote reference (its kind and node), so the
+ * worker-based engine can run it on a worker that advertises the kind.
  */
 export function createTask(node: TaskNodeDocument): Task {
   const kind = catalog.get(node.kind);
@@ -80,6 +82,8 @@ export function createTask(node: TaskNodeDocument): Task {
     throw new TypeError(`Task '${node.name}' has a bad ${where}: ${first?.message ?? 'invalid'}`);
   }
   const options = atomOptionsOf(node);
+  // Every kind can run on a worker: the worker rebuilds the task from its node (see endpoints.ts).
+  options.remote = { kind: node.kind, args: [node] };
   if (kind.pool) {
     options.ref = { module: import.meta.url, export: 'createTask', args: [node] };
     const limit = (parsed.data as { timeoutMs?: unknown }).timeoutMs;

@@ -9,6 +9,7 @@ import {
   MissingDependencies,
   NotImplementedError,
   load,
+  redactUrl,
   type Engine,
   type LoadOptions,
 } from '../../engine/index.js';
@@ -54,6 +55,17 @@ export function withInputs(
   return { document: { ...document, inputs: { ...own, ...merged } }, problems };
 }
 
+/** What a password becomes in a stored URL. */
+const REDACTED = '***';
+
+/**
+ * The engine options as the run store keeps them: a password in the broker
+ * URL is replaced, so the store never holds it (a resume asks for the URL).
+ */
+export function storableEngineOptions(options: EngineRunOptions = {}): EngineRunOptions {
+  return options.url === undefined ? options : { ...options, url: redactUrl(options.url) };
+}
+
 /** The `load` options of an engine kind and its options; throws {@link EngineUnavailableError} for bad ones. */
 export function engineLoadOptions(engine: string, options: EngineRunOptions = {}): LoadOptions {
   if (!(ENGINE_KINDS as readonly string[]).includes(engine)) {
@@ -75,17 +87,53 @@ export function engineLoadOptions(engine: string, options: EngineRunOptions = {}
     }
     out.maxWorkers = options.maxWorkers;
   }
-  if (options.url !== undefined) {
-    if (engine !== 'worker-based') {
+  const workerOptions = (['url', 'exchange', 'topics', 'timeoutMs'] as const).filter(
+    (k) => options[k] !== undefined,
+  );
+  if (engine !== 'worker-based') {
+    if (workerOptions.length > 0) {
       throw new EngineUnavailableError(
-        `An AMQP URL applies to the worker-based engine only, not '${engine}'`,
+        `${workerOptions.join(', ')} appl${workerOptions.length === 1 ? 'ies' : 'y'} to the worker-based engine only, not '${engine}'`,
       );
     }
-    out.url = options.url;
-  } else if (engine === 'worker-based') {
+    return out;
+  }
+  const url = options.url ?? process.env.ATOMFLOW_AMQP_URL;
+  if (url === undefined) {
     throw new EngineUnavailableError(
-      "The worker-based engine needs the AMQP URL of its broker (e.g. '--amqp amqp://127.0.0.1')",
+      "The worker-based engine needs the AMQP URL of its broker (e.g. '--amqp amqp://127.0.0.1', or ATOMFLOW_AMQP_URL)",
     );
+  }
+  if (!/^amqps?:\/\//.test(url)) {
+    throw new EngineUnavailableError(
+      `The broker URL must start with amqp:// or amqps://, got '${redactUrl(url)}'`,
+    );
+  }
+  if (url.includes(REDACTED)) {
+    throw new EngineUnavailableError(
+      `The broker URL ${url} had a password, which the run store does not keep; give the URL again ` +
+        '(--amqp, or ATOMFLOW_AMQP_URL)',
+    );
+  }
+  out.url = url;
+  if (options.exchange !== undefined) {
+    if (options.exchange.trim() === '')
+      throw new EngineUnavailableError('The exchange name must not be empty');
+    out.exchange = options.exchange;
+  }
+  if (options.topics !== undefined) {
+    if (options.topics.length === 0 || options.topics.some((t) => t.trim() === '')) {
+      throw new EngineUnavailableError('Worker topics must be non-empty names');
+    }
+    out.topics = [...options.topics];
+  }
+  if (options.timeoutMs !== undefined) {
+    if (!Number.isInteger(options.timeoutMs) || options.timeoutMs < 1) {
+      throw new EngineUnavailableError(
+        `The worker timeout must be a whole number of milliseconds ≥ 1, got ${String(options.timeoutMs)}`,
+      );
+    }
+    out.timeoutMs = options.timeoutMs;
   }
   return out;
 }

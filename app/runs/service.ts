@@ -17,7 +17,7 @@ import {
   type SqliteBackendOptions,
 } from '../../engine/index.js';
 import { buildFlow, validateDocument, type FlowDocument } from '../document/index.js';
-import { checkRunRequest, engineLoadOptions, loadEngine } from './checks.js';
+import { checkRunRequest, engineLoadOptions, loadEngine, storableEngineOptions } from './checks.js';
 import { defaultDatabasePath, resolveDatabasePath } from './db-path.js';
 import { hasEnded, runStateOf, toRunSummary, toRunView } from './detail.js';
 import { InvalidDocumentError, RunNotFoundError, RunStateError, RunStoreError } from './errors.js';
@@ -54,6 +54,8 @@ export interface ResumeOptions {
    * (its pid was reused by an unrelated process after a crash).
    */
   readonly force?: boolean;
+  /** Worker-based engine: the broker URL, when it differs from the run's or had a password (which is not stored). */
+  readonly url?: string;
 }
 
 /** Options of {@link RunService.subscribe}. */
@@ -153,7 +155,7 @@ export class RunService {
       document: doc,
       ...(options.file !== undefined ? { file: options.file } : {}),
       inputs: doc.inputs ?? {},
-      engineOptions: options.engineOptions ?? {},
+      engineOptions: storableEngineOptions(options.engineOptions),
       host: thisHost(),
     };
     fd.meta = { ...meta };
@@ -207,7 +209,15 @@ export class RunService {
     if (problems.length > 0)
       throw new InvalidDocumentError(problems, meta.file ?? `the document of run ${runId}`);
     const doc = meta.document as FlowDocument;
-    const load: LoadOptions = engineLoadOptions(meta.engine, meta.engineOptions);
+    const stored = meta.engineOptions;
+    // A broker password is not stored (see storableEngineOptions): it comes with the resume, or from the environment.
+    const url =
+      options.url ??
+      (stored.url?.includes('***') === true ? (process.env.ATOMFLOW_AMQP_URL ?? stored.url) : stored.url);
+    const load: LoadOptions = engineLoadOptions(meta.engine, {
+      ...stored,
+      ...(url !== undefined ? { url } : {}),
+    });
     // The inputs are written just after the run is created; a crash in between left them out.
     const lost = !fd.atoms.has(INJECTOR_NAME) && Object.keys(meta.inputs).length > 0;
     const engine = loadEngine(buildFlow(doc), {

@@ -19,8 +19,17 @@ export type { EngineKind };
 export interface EngineRunOptions {
   /** Parallel engine: how many tasks run at once. */
   readonly maxWorkers?: number;
-  /** Worker-based engine: the AMQP broker URL. */
+  /**
+   * Worker-based engine: the AMQP broker URL (default `$ATOMFLOW_AMQP_URL`).
+   * A password in it is not kept in the run store: a resume asks for it again.
+   */
   readonly url?: string;
+  /** Worker-based engine: the exchange its workers listen on (default `atomflow`). */
+  readonly exchange?: string;
+  /** Worker-based engine: the worker topics to use (default `['default']`). */
+  readonly topics?: readonly string[];
+  /** Worker-based engine: how long a task may wait for a worker to start it, in ms (default 60 s). */
+  readonly timeoutMs?: number;
 }
 
 /** Options of {@link RunService.start}. */

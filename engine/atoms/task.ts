@@ -17,6 +17,13 @@ export interface TaskContext {
   updateProgress(fraction: number, details?: Values): void;
   /** Reports output (shown live, kept in the run's event log when the backend keeps one). */
   log(text: string, stream?: 'stdout' | 'stderr'): void;
+  /**
+   * How many times this task's execute has started in this run, this one
+   * included: 1 the first time; retries and a resume after a crash count. It
+   * is stored with the run, so it is the same wherever the task runs (host,
+   * pool process, remote worker). A revert sees the count of the execute it undoes.
+   */
+  readonly attempt: number;
 }
 
 /**
@@ -31,10 +38,22 @@ export interface TaskRef {
   readonly args?: readonly unknown[];
 }
 
+/**
+ * How a remote worker rebuilds a task: the worker endpoint named `kind`
+ * (which the worker must advertise) called with `args`. Unlike a
+ * {@link TaskRef} it names no file: the worker decides what code a kind runs.
+ */
+export interface RemoteRef {
+  readonly kind: string;
+  readonly args?: readonly unknown[];
+}
+
 /** Options of tasks, beyond those of every atom. */
 export interface TaskOptions extends AtomOptions {
   /** Lets the parallel engine run the task in a pool process (without one it runs in the host). */
   ref?: TaskRef;
+  /** Lets the worker-based engine run the task on a worker (without one it runs in the host). */
+  remote?: RemoteRef;
   /** A pool process running this task longer than this is killed and the task fails. */
   timeoutMs?: number;
 }
@@ -61,12 +80,15 @@ export interface RevertInfo<R = unknown> {
 export abstract class Task<A extends Values = Values, R = unknown> extends Atom {
   /** How a pool process rebuilds this task; `undefined`: it runs in the host process. */
   ref: TaskRef | undefined;
-  /** Time limit in a pool process, if any. */
+  /** How a worker rebuilds this task; `undefined`: under the worker-based engine it runs in the host. */
+  remote: RemoteRef | undefined;
+  /** Time limit in a pool process or on a worker, if any. */
   readonly timeoutMs: number | undefined;
 
   constructor(options: TaskOptions = {}) {
     super(options, new.target.name);
     this.ref = options.ref;
+    this.remote = options.remote;
     this.timeoutMs = options.timeoutMs;
   }
 

@@ -240,9 +240,10 @@ export class Engine {
     const started = performance.now();
     try {
       const machine = this.begin();
-      await this.executor.start();
       let state: MachineState = RESUMING;
       try {
+        // Inside the try: an executor that cannot start (no broker) fails the run, which then says why.
+        await this.executor.start();
         while (!isTerminal(state)) {
           const next = machine.work(state);
           state = next instanceof Promise ? await next : next;
@@ -268,7 +269,13 @@ export class Engine {
    */
   async *runIter(): AsyncGenerator<EngineState, void, unknown> {
     const machine = this.begin();
-    await this.executor.start();
+    try {
+      await this.executor.start();
+    } catch (e) {
+      await this.executor.stop();
+      this.changeFlowState(FAILURE);
+      throw e;
+    }
     let state: MachineState = RESUMING;
     let closed = false;
     let error: unknown = NO_ERROR;

@@ -2,11 +2,13 @@
  * `load()` and `run()`: the two entry points (spec §5.1).
  */
 import type { Values } from '../atoms/atom.js';
-import { NotFound, NotImplementedError } from '../errors.js';
+import { NotFound } from '../errors.js';
 import type { PersistenceBackend } from '../persistence/backend.js';
 import { FlowDetail, LogBook } from '../persistence/models.js';
 import { ParallelExecutor } from '../executors/parallel.js';
 import type { ProcessPool } from '../executors/pool/pool.js';
+import type { WorkerClient } from '../workers/client.js';
+import { WorkerExecutor, type WorkerExecutorOptions } from '../workers/executor.js';
 import { Engine, type EngineOptions } from './engine.js';
 
 /** The engines Atomflow has or will have. */
@@ -34,6 +36,20 @@ export interface LoadOptions extends EngineOptions {
   executor?: 'processes' | 'async';
   /** Parallel engine: the process pool to use (default: one shared by the host process). */
   pool?: ProcessPool;
+  /** Worker-based engine: the broker URL, `amqp://` or `amqps://` (default `$ATOMFLOW_AMQP_URL` or `amqp://127.0.0.1`). */
+  url?: string;
+  /** Worker-based engine: the exchange workers listen on (default `atomflow`). */
+  exchange?: string;
+  /** Worker-based engine: the worker topics to use (default `['default']`). */
+  topics?: readonly string[];
+  /** Worker-based engine: how long a request may wait for a worker to start it (default 60 s). */
+  timeoutMs?: number;
+  /** Worker-based engine: how many times a request whose worker was lost is sent to another (default 2). */
+  redeliveries?: number;
+  /** Worker-based engine: the other client options ({@link WorkerExecutorOptions}), or a shared connected `client`. */
+  workers?: Omit<WorkerExecutorOptions, 'url' | 'exchange' | 'topics' | 'timeoutMs' | 'redeliveries'> & {
+    client?: WorkerClient;
+  };
   /** Options of other engine kinds are kept and ignored by the serial engine. */
   [option: string]: unknown;
 }
@@ -63,20 +79,21 @@ export function load(flow: unknown, options: LoadOptions = {}): Engine {
     maxWorkers,
     executor,
     pool,
+    url,
+    exchange,
+    topics,
+    timeoutMs,
+    redeliveries,
+    workers,
     ...rest
   } = options;
-  if (kind === 'worker-based') {
-    throw new NotImplementedError(
-      `The 'worker-based' engine is not available yet; use engine: 'serial' or 'parallel'`,
-    );
-  }
-  if (kind !== 'serial' && kind !== 'default' && kind !== 'parallel') {
+  if (kind !== 'serial' && kind !== 'default' && kind !== 'parallel' && kind !== 'worker-based') {
     throw new NotFound(`Unknown engine '${String(kind)}' (expected 'serial', 'parallel' or 'worker-based')`);
   }
   if (executor !== undefined && executor !== 'processes' && executor !== 'async') {
     throw new NotFound(`Unknown executor '${String(executor)}' (expected 'processes' or 'async')`);
   }
-  const engineKind = kind === 'parallel' ? 'parallel' : 'serial';
+  const engineKind = kind === 'default' ? 'serial' : kind;
   let fd = flowDetail;
   if (!fd) {
     fd = new FlowDetail(flowNameOf(flow));
@@ -91,19 +108,34 @@ export function load(flow: unknown, options: LoadOptions = {}): Engine {
     }
   }
   const engine =
-    engineKind === 'parallel'
+    engineKind === 'worker-based'
       ? new Engine(
           flow,
           fd,
           backend,
           rest,
-          new ParallelExecutor({
-            ...(maxWorkers !== undefined ? { maxWorkers } : {}),
-            ...(executor !== undefined ? { mode: executor } : {}),
-            ...(pool !== undefined ? { pool } : {}),
+          new WorkerExecutor({
+            ...workers,
+            ...(url !== undefined ? { url } : {}),
+            ...(exchange !== undefined ? { exchange } : {}),
+            ...(topics !== undefined ? { topics } : {}),
+            ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+            ...(redeliveries !== undefined ? { redeliveries } : {}),
           }),
         )
-      : new Engine(flow, fd, backend, rest);
+      : engineKind === 'parallel'
+        ? new Engine(
+            flow,
+            fd,
+            backend,
+            rest,
+            new ParallelExecutor({
+              ...(maxWorkers !== undefined ? { maxWorkers } : {}),
+              ...(executor !== undefined ? { mode: executor } : {}),
+              ...(pool !== undefined ? { pool } : {}),
+            }),
+          )
+        : new Engine(flow, fd, backend, rest);
   if (store && Object.keys(store).length > 0) engine.storage.inject(store);
   return engine;
 }

@@ -25,6 +25,8 @@ export type LogCallback = (text: string, stream: 'stdout' | 'stderr') => void;
 export interface Reporter {
   readonly progress: ProgressCallback;
   readonly log: LogCallback;
+  /** The task's `TaskContext.attempt` (default 1). */
+  readonly attempt?: number;
 }
 
 export interface TaskExecutor {

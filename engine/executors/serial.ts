@@ -36,6 +36,10 @@ export class RunningContext implements TaskContext {
   log(text: string, stream: 'stdout' | 'stderr' = 'stdout'): void {
     this.reporter.log(asText(text), stream === 'stderr' ? 'stderr' : 'stdout');
   }
+
+  get attempt(): number {
+    return this.reporter.attempt ?? 1;
+  }
 }
 
 /** Turns what task code returned (a value or a promise) into an outcome, awaiting only a promise. */

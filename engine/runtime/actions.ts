@@ -47,6 +47,12 @@ function savesResult(state: AtomState): boolean {
   return state === SUCCESS || state === FAILURE || state === REVERTED || state === REVERT_FAILURE;
 }
 
+/** Executions started so far (kept in the atom detail's meta, so it survives a resume). */
+function attemptsOf(ad: AtomDetail): number {
+  const n = ad.meta.attempts;
+  return typeof n === 'number' ? n : 0;
+}
+
 export class Actions {
   constructor(private readonly rt: Runtime) {}
 
@@ -131,7 +137,13 @@ export class Actions {
       storage.recordEvent(event);
       notifier.emit(event);
     };
-    return (node.reporter = { progress, log });
+    return (node.reporter = {
+      progress,
+      log,
+      get attempt() {
+        return attemptsOf(ad) || 1;
+      },
+    });
   }
 
   /** Starts the atom's next piece of work according to its intention. */
@@ -153,6 +165,8 @@ export class Actions {
   }
 
   private executeTask(node: GNode, ad: AtomDetail): Outcome<GNode> | Promise<Outcome<GNode>> {
+    // Counted before the RUNNING write, which stores it: a resume after a crash counts the lost attempt.
+    ad.meta.attempts = attemptsOf(ad) + 1;
     this.changeTaskState(node, RUNNING, 0, NO_RESULT);
     const task = node.atom as Task;
     const args = this.rt.storage.mappedArgs(task.executeMapping, node, ad);

@@ -11,6 +11,8 @@ import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { showCommand } from './commands/show.js';
 import { validateCommand } from './commands/validate.js';
+import { workerCommand } from './commands/worker.js';
+import { workersCommand } from './commands/workers.js';
 import { describeError } from './errors.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
@@ -53,7 +55,7 @@ const dbOption = (): Option =>
 /** The commander program; each action stores its exit status through `done`. */
 function program(done: (code: ExitCode) => void): Command {
   const root = new Command('atomflow')
-    .description('Run Atomflow flow documents and look at their runs.')
+    .description('Run Atomflow flow documents, look at their runs, and serve as a worker.')
     .version(version(), '-V, --version')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
@@ -74,7 +76,17 @@ function program(done: (code: ExitCode) => void): Command {
         positiveInteger('--workers', 1024),
       ),
     )
-    .option('--amqp <url>', 'worker-based engine: the AMQP broker')
+    .option('--amqp <url>', 'worker-based engine: the AMQP broker (default: $ATOMFLOW_AMQP_URL)')
+    .option(
+      '--exchange <name>',
+      'worker-based engine: the exchange its workers listen on (default: atomflow)',
+    )
+    .option(
+      '--topic <name>',
+      'worker-based engine: a worker topic to use (repeatable; default: default)',
+      collect,
+      [],
+    )
     .addOption(dbOption())
     .option('--input <name=value>', 'an input value, JSON when it parses (repeatable)', collect, [])
     .option('--json', 'print one JSON object per event instead')
@@ -89,6 +101,7 @@ function program(done: (code: ExitCode) => void): Command {
     .addOption(dbOption())
     .option('--json', 'print one JSON object per event instead')
     .option('--force', 'resume even if the process that ran it seems alive')
+    .option('--amqp <url>', "worker-based engine: the broker URL, needed again when the run's had a password")
     .action(async (runId: string, options: Parameters<typeof resumeCommand>[1]) => {
       done(await resumeCommand(runId, options));
     });
@@ -135,6 +148,50 @@ function program(done: (code: ExitCode) => void): Command {
     .addOption(dbOption())
     .action(async (runId: string, options: Parameters<typeof deleteCommand>[1]) => {
       done(await deleteCommand(runId, options));
+    });
+
+  root
+    .command('worker')
+    .description('serve the worker-based engine: run task kinds that engines send through a broker')
+    .option('--amqp <url>', 'the AMQP broker, amqp:// or amqps:// (default: $ATOMFLOW_AMQP_URL)')
+    .option('--exchange <name>', 'the exchange engines and workers meet on', 'atomflow')
+    .option('--topic <name>', 'the topic this worker serves', 'default')
+    .addOption(
+      new Option('--concurrency <n>', 'tasks run at once')
+        .argParser(positiveInteger('--concurrency', 10_000))
+        .default(8),
+    )
+    .option('--kinds <list>', 'only these task kinds, comma-separated (default: all but script and shell)')
+    .option('--allow-code', 'also run the script and shell kinds, which run whatever code a request carries')
+    .addOption(
+      new Option('--heartbeat <ms>', 'how often it tells engines it is alive')
+        .argParser(positiveInteger('--heartbeat', 3_600_000))
+        .default(1000),
+    )
+    .addOption(
+      new Option('--grace <ms>', 'on SIGTERM, how long running tasks may take to finish')
+        .argParser(positiveInteger('--grace', 86_400_000))
+        .default(30_000),
+    )
+    .option('--json', 'print JSON lines instead')
+    .action(async (options: Parameters<typeof workerCommand>[0]) => {
+      done(await workerCommand(options));
+    });
+
+  root
+    .command('workers')
+    .description('list the workers on a broker: what each runs and when it was last heard from')
+    .option('--amqp <url>', 'the AMQP broker (default: $ATOMFLOW_AMQP_URL)')
+    .option('--exchange <name>', 'the exchange engines and workers meet on', 'atomflow')
+    .option('--topic <name>', 'a topic to look at (repeatable; default: default)', collect, [])
+    .addOption(
+      new Option('--wait <ms>', 'how long to wait for answers')
+        .argParser(positiveInteger('--wait', 600_000))
+        .default(1000),
+    )
+    .option('--json', 'print the list as JSON')
+    .action(async (options: Parameters<typeof workersCommand>[0]) => {
+      done(await workersCommand(options));
     });
 
   return root;

@@ -130,13 +130,21 @@ describe('fail', () => {
     expect(resultAt(r.events, 'flaky', 'SUCCESS')).toBe(3);
   });
 
-  it('counts per task object: a second run of the same built flow goes on counting, a new build starts again', async () => {
-    const doc = documentOf([
-      { type: 'task', name: 'flaky', kind: 'fail', config: { failTimes: 1 }, provides: 'n' },
-    ]);
-    const flow = buildFlow(doc);
+  it('counts executions in its run: retries count, a new run starts again at 1', async () => {
+    const node = {
+      type: 'task',
+      name: 'flaky',
+      kind: 'fail',
+      config: { failTimes: 1 },
+      provides: 'n',
+    } as const;
+    const flow = buildFlow(documentOf([node]));
     await expect(run(flow)).rejects.toThrow('Failed on purpose');
-    expect(await run(flow)).toEqual({ n: 2 });
-    await expect(load(buildFlow(doc)).run()).rejects.toThrow('Failed on purpose');
+    // Another run of the same built flow is a new run: its first execution fails again.
+    await expect(run(flow)).rejects.toThrow('Failed on purpose');
+    // Within one run a retry is the second execution, which succeeds.
+    const retried = buildFlow(documentOf([node], undefined, { type: 'times', attempts: 2 }));
+    expect(await run(retried)).toMatchObject({ n: 2 });
+    await expect(load(buildFlow(documentOf([node]))).run()).rejects.toThrow('Failed on purpose');
   });
 });

@@ -147,6 +147,8 @@ describe('atomflow run with bad input', () => {
       ['run', join(examples, 'retry.flow.json'), '--engine', 'warp'],
       ['run', join(examples, 'retry.flow.json'), '--workers', 'many'],
       ['run', join(examples, 'retry.flow.json'), '--engine', 'worker-based'],
+      ['run', join(examples, 'retry.flow.json'), '--engine', 'worker-based', '--amqp', 'http://127.0.0.1'],
+      ['run', join(examples, 'retry.flow.json'), '--exchange', 'x'],
       ['run', join(examples, 'retry.flow.json'), '--bogus'],
     ];
     for (const args of bad) {

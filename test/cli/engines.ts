@@ -3,10 +3,16 @@
  * every kind this version's `load` accepts. A kind whose `load` throws
  * NotImplementedError (not built yet) is left out of the list here, rather
  * than skipped test by test; when it lands it joins every loop by itself.
- * Extend `CANDIDATES` with the CLI arguments a new kind needs (the
- * worker-based engine will need a broker: `--amqp`).
+ * Extend `CANDIDATES` with the CLI arguments a new kind needs. The
+ * worker-based engine uses the shared broker and the two workers that
+ * `test/support/global-workers.ts` started for this test run (they offer the
+ * catalog's kinds, code kinds included).
  */
+import { inject } from 'vitest';
 import { NotImplementedError, load, task } from '../../engine/index.js';
+import { AMQP_URL } from '../support/workers.js';
+
+const exchange = inject('conformanceExchange');
 
 export interface EngineCandidate {
   readonly kind: 'serial' | 'parallel' | 'worker-based';
@@ -21,8 +27,8 @@ const CANDIDATES: readonly EngineCandidate[] = [
   { kind: 'parallel', args: ['--engine', 'parallel', '--workers', '2'], options: { maxWorkers: 2 } },
   {
     kind: 'worker-based',
-    args: ['--engine', 'worker-based', '--amqp', 'amqp://127.0.0.1:5672'],
-    options: { url: 'amqp://127.0.0.1:5672' },
+    args: ['--engine', 'worker-based', '--amqp', AMQP_URL, '--exchange', exchange, '--topic', 'conformance'],
+    options: { url: AMQP_URL, exchange, topics: ['conformance'] },
   },
 ];
 

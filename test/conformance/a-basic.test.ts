@@ -541,7 +541,7 @@ describe.each(enginesFor('SPW'))('$name engine', (eng) => {
   });
 });
 
-describe.each(enginesFor('SP'))('$name engine', (eng) => {
+describe.each(enginesFor('SPW'))('$name engine', (eng) => {
   it('S46 revert receives the execute result and the flow failures', async () => {
     let seen: { result: unknown; keys: string[]; fail1: unknown } | undefined;
     const checking = task({

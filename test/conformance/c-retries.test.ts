@@ -209,7 +209,7 @@ class WaitForOneFromTask extends ProgressingTask {
 
 // ------------------------------------------------------------------ tests
 
-describe.each(enginesFor('SP'))('$name engine', (eng) => {
+describe.each(enginesFor('SPW'))('$name engine', (eng) => {
   it.each([
     ['linear', () => linear('flow-1', new OneReturnRetry({ provides: 'x' }))],
     ['unordered', () => unordered('flow-1', new OneReturnRetry({ provides: 'x' }))],
@@ -960,7 +960,7 @@ describe.each(enginesFor('SP'))('$name engine', (eng) => {
 // leaves a retry whose intention is already REVERT alone) and the run must end reverted, task1 included.
 // The times are scaled down (SuccessAfter 30 ms instead of 3 s, RetryFiveTimes sleeps 15 ms instead of 1 s),
 // keeping their ratio: fail1 still succeeds within RetryFiveTimes' five attempts.
-describe.each(enginesFor('SP'))('$name engine', (eng) => {
+describe.each(enginesFor('SPW'))('$name engine', (eng) => {
   it('S59 REVERT_ALL from one branch is not undone by a sibling branch RETRY', async () => {
     const now = Date.now();
     const always = new AlwaysRetry();
@@ -987,10 +987,9 @@ describe.each(enginesFor('SP'))('$name engine', (eng) => {
   });
 });
 
-// S73 — parallel engine only: the waiting task can only finish while its sibling runs concurrently, which
-// the serial engine (tasks run one by one at submission) can never do. `enginesFor('P')` is empty until the
-// parallel engine lands, so this block defines no test yet; it runs as soon as 'P' joins ENGINES.
-describe.each(enginesFor('P'))('$name engine', (eng) => {
+// S73 — concurrent engines only (parallel, worker-based): the waiting task can only finish while its sibling
+// runs concurrently, which the serial engine (tasks run one by one at submission) can never do.
+describe.each(enginesFor('PW'))('$name engine', (eng) => {
   it('S73 a running sibling finishes, then is reverted', async () => {
     const waiting = new WaitForOneFromTask('task1', ['task2'], [states.SUCCESS, states.FAILURE]);
     const flow = unordered('flow-1', new Times(3, { name: 'r', provides: 'x' })).add(

@@ -41,7 +41,7 @@ function suspendingListener(engine: Engine, taskName: string, state: string): Ca
   return capture;
 }
 
-describe.each(enginesFor('SP'))('$name engine', (eng: EngineUnderTest) => {
+describe.each(enginesFor('SPW'))('$name engine', (eng: EngineUnderTest) => {
   const backend = () => eng.backend();
   const make = (flow: unknown, options: LoadOptions = {}) =>
     eng.load(flow, { backend: backend(), ...options });

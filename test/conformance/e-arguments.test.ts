@@ -125,7 +125,7 @@ class Arbitrary {}
 
 // ----------------------------------------------------------------- S81, S84, S85 (run engines)
 
-describe.each(enginesFor('SP'))('$name engine', (eng) => {
+describe.each(enginesFor('SPW'))('$name engine', (eng) => {
   const loadIt = (flow: unknown) => eng.load(flow, { backend: eng.backend() });
 
   describe('S81 the four provides shapes', () => {

@@ -61,7 +61,10 @@ async function runError(engine: Engine): Promise<unknown> {
 describe('parallel engine', () => {
   it('runs independent tasks at the same time in pool processes, not in the host', async () => {
     const trace = file('trace');
-    const flow = unordered('u').add(...['a', 'b', 'c'].map((t) => new PoolTask(t, { ms: 300, trace })));
+    const barrier = { dir: mkdtempSync(join(tmpdir(), 'atomflow-barrier-')), count: 3 };
+    const flow = unordered('u').add(
+      ...['a', 'b', 'c'].map((t) => new PoolTask(t, { ms: 50, trace, barrier })),
+    );
     const engine = load(flow, { engine: 'parallel', maxWorkers: 3, pool });
     const logs: string[] = [];
     engine.notifier.on('log', (e) => logs.push(`${e.name}: ${e.text}`));
@@ -69,7 +72,8 @@ describe('parallel engine', () => {
     const s = spans(trace);
     expect(s).toHaveLength(3);
     expect(s.every((x) => x.pid !== process.pid)).toBe(true);
-    // All three overlap: each started before any finished.
+    // All three overlap: each waited at the barrier until the others had started (a serial run would time out there).
+    expect(new Set(s.map((x) => x.pid)).size).toBe(3);
     const lastStart = Math.max(...s.map((x) => x.start));
     const firstEnd = Math.min(...s.map((x) => x.end));
     expect(lastStart).toBeLessThan(firstEnd);

@@ -2,7 +2,8 @@
  * Tasks for the parallel engine's tests, rebuildable in a pool process from
  * their reference (this module, the class, the constructor arguments).
  */
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Task, type TaskContext, type TaskOptions, type Values } from '../../engine/index.js';
@@ -23,6 +24,20 @@ export interface PoolTaskOptions extends Omit<TaskOptions, 'name' | 'ref'> {
   hang?: boolean;
   /** Throw this message. */
   fail?: string;
+  /**
+   * Wait in execute until `count` tasks have reached this point (each marks a
+   * file in `dir`): proof that they run at the same time, whatever the load.
+   */
+  barrier?: { dir: string; count: number };
+}
+
+async function meet(name: string, barrier: { dir: string; count: number }): Promise<void> {
+  writeFileSync(join(barrier.dir, name), '');
+  const until = Date.now() + 20_000;
+  while (readdirSync(barrier.dir).length < barrier.count) {
+    if (Date.now() > until) throw new Error(`${name}: the other tasks never ran at the same time`);
+    await sleep(5);
+  }
 }
 
 /** Sleeps (or spins, with `spin`), records when and where it ran, returns its pid. */
@@ -45,6 +60,7 @@ export class PoolTask extends Task {
     ctx.updateProgress(0.5);
     console.log(`hello from ${this.name}`);
     if (this.opts.exitCode !== undefined) process.exit(this.opts.exitCode);
+    if (this.opts.barrier) await meet(this.name, this.opts.barrier);
     if (this.opts.hang) await new Promise(() => undefined);
     if (this.opts.ms) await sleep(this.opts.ms);
     if (this.opts.fail) throw new Error(this.opts.fail);

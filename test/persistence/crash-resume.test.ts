@@ -173,7 +173,7 @@ beforeAll(async () => {
     format: 'esm',
     target: 'node20',
     outfile: bundle,
-    external: ['better-sqlite3'],
+    external: ['better-sqlite3', 'amqplib'],
     logLevel: 'silent',
   });
   const engine = load(buildFlow(join(work, 'expected.log'), 'success'));

@@ -5,6 +5,7 @@
  * worker-based engines will).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { inject } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -15,6 +16,7 @@ import {
   type LoadOptions,
   type PersistenceBackend,
 } from '../../engine/index.js';
+import { AMQP_URL } from './workers.js';
 
 export interface EngineUnderTest {
   /** Short id used to select engines: S (serial), P (parallel), W (worker-based). */
@@ -65,6 +67,22 @@ export const ENGINES: readonly EngineUnderTest[] = [
     backend: tempSqlite,
     load: (flow, options = {}) =>
       load(flow, { backend: tempSqlite(), maxWorkers: 2, ...options, engine: 'parallel', executor: 'async' }),
+  },
+  {
+    // Fixture tasks carry a remote reference, so here they run on the two worker processes that
+    // global-workers.ts started on the real broker; test-local tasks run in the host.
+    id: 'W',
+    name: 'worker-based over RabbitMQ',
+    backend: () => new MemoryBackend(),
+    load: (flow, options = {}) =>
+      load(flow, {
+        url: AMQP_URL,
+        exchange: inject('conformanceExchange'),
+        topics: ['conformance'],
+        timeoutMs: 15_000,
+        ...options,
+        engine: 'worker-based',
+      }),
   },
 ];
 

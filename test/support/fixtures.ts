@@ -15,6 +15,7 @@ import {
   type RevertInfo,
   type TaskContext,
   type TaskRef,
+  type RemoteRef,
   type Values,
 } from '../../engine/index.js';
 
@@ -28,6 +29,15 @@ const here = fileURLToPath(import.meta.url);
 function refTo(exportName: string, args: unknown[]): TaskRef | undefined {
   // A subclass declared elsewhere (a test's own task) cannot be rebuilt from this module: it runs in the host.
   return FIXTURE_CLASSES.has(exportName) ? { module: here, export: exportName, args } : undefined;
+}
+
+/**
+ * The worker-based engine's reference to a fixture: the kind the test
+ * workers advertise for its class (`fixture.<Class>`), and its constructor
+ * arguments.
+ */
+function remoteTo(exportName: string, args: unknown[]): RemoteRef | undefined {
+  return FIXTURE_CLASSES.has(exportName) ? { kind: `fixture.${exportName}`, args } : undefined;
 }
 
 /** Python's RuntimeError, which the scenarios' failures are made of. */
@@ -47,6 +57,7 @@ export class ProgressingTask extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...kw(options) });
     this.ref = refTo(new.target.name, [name, options]);
+    this.remote = remoteTo(new.target.name, [name, options]);
   }
   execute(_args: Values, ctx: TaskContext): unknown {
     ctx.updateProgress(0);
@@ -72,6 +83,7 @@ export class NastyTask extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...kw(options) });
     this.ref = refTo(new.target.name, [name, options]);
+    this.remote = remoteTo(new.target.name, [name, options]);
   }
   execute(): unknown {
     return undefined;
@@ -92,6 +104,7 @@ export class NoopTask extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...options });
     this.ref = refTo(new.target.name, [name, options]);
+    this.remote = remoteTo(new.target.name, [name, options]);
   }
   execute(): unknown {
     return undefined;
@@ -102,6 +115,7 @@ export class TaskNoRequiresNoReturns extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...kw(options) });
     this.ref = refTo(new.target.name, [name, options]);
+    this.remote = remoteTo(new.target.name, [name, options]);
   }
   execute(): unknown {
     return undefined;
@@ -124,6 +138,7 @@ export class TaskOneArg extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...kw(withParams(['x'], options)) });
     this.ref = refTo(new.target.name, [name, options]);
+    this.remote = remoteTo(new.target.name, [name, options]);
   }
   execute(_args: Values): unknown {
     return undefined;
@@ -134,6 +149,7 @@ export class TaskMultiArg extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...kw(withParams(['x', 'y', 'z'], options)) });
     this.ref = refTo(new.target.name, [name, options]);
+    this.remote = remoteTo(new.target.name, [name, options]);
   }
   execute(_args: Values): unknown {
     return undefined;
@@ -164,6 +180,7 @@ export class TaskMultiDict extends Task {
   constructor(name: string, provides: readonly string[]) {
     super({ name, provides: Object.fromEntries(provides.map((p) => [p, p])) });
     this.ref = refTo(new.target.name, [name, provides]);
+    this.remote = remoteTo(new.target.name, [name, provides]);
     this.names = [...provides].sort();
   }
   execute(): unknown {
@@ -176,6 +193,7 @@ export class AddOne extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, provides: 'result', ...withParams(['source'], options) });
     this.ref = refTo(new.target.name, [name, options]);
+    this.remote = remoteTo(new.target.name, [name, options]);
   }
   execute(args: Values): unknown {
     return (args.source as number) + 1;
@@ -187,6 +205,7 @@ export class AddOneSameProvidesRequires extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, provides: 'value', ...withParams(['value'], options) });
     this.ref = refTo(new.target.name, [name, options]);
+    this.remote = remoteTo(new.target.name, [name, options]);
   }
   execute(args: Values): unknown {
     return (args.value as number) + 1;
@@ -197,6 +216,7 @@ export class GiveBackRevert extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...withParams(['value'], options) });
     this.ref = refTo(new.target.name, [name, options]);
+    this.remote = remoteTo(new.target.name, [name, options]);
   }
   execute(args: Values): unknown {
     return (args.value as number) + 1;
@@ -211,6 +231,7 @@ export class ConditionalTask extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...withParams(['x', 'y'], options) });
     this.ref = refTo(new.target.name, [name, options]);
+    this.remote = remoteTo(new.target.name, [name, options]);
   }
   execute(args: Values, ctx: TaskContext): unknown {
     ctx.updateProgress(0);
@@ -239,6 +260,7 @@ export class OptionalTask extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, optional: { b: 5 }, ...withParams(['a'], options) });
     this.ref = refTo(new.target.name, [name, options]);
+    this.remote = remoteTo(new.target.name, [name, options]);
   }
   execute(args: Values): unknown {
     return (args.a as number) * (args.b as number);
@@ -249,6 +271,7 @@ export class LongArgNameTask extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...withParams(['long_arg_name'], options) });
     this.ref = refTo(new.target.name, [name, options]);
+    this.remote = remoteTo(new.target.name, [name, options]);
   }
   execute(args: Values): unknown {
     return args.long_arg_name;
@@ -260,6 +283,7 @@ export class MultiProgressingTask extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...withParams(['progress_chunks'], options) });
     this.ref = refTo(new.target.name, [name, options]);
+    this.remote = remoteTo(new.target.name, [name, options]);
   }
   execute(args: Values, ctx: TaskContext): unknown {
     const chunks = args.progress_chunks as number[];
@@ -273,6 +297,7 @@ export class TaskRevertExtraArgs extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, revertRequires: ['revert_arg'], ...kw(options) });
     this.ref = refTo(new.target.name, [name, options]);
+    this.remote = remoteTo(new.target.name, [name, options]);
   }
   execute(): unknown {
     throw new ExecutionFailure('We want to force a revert here');
@@ -287,6 +312,7 @@ export class NeverRunningTask extends Task {
   constructor(name: string, options: Opts = {}) {
     super({ name, ...kw(options) });
     this.ref = refTo(new.target.name, [name, options]);
+    this.remote = remoteTo(new.target.name, [name, options]);
   }
   execute(): unknown {
     throw new Error(`${this.name} should not have been executed`);
@@ -310,7 +336,7 @@ export class OneReturnRetry extends Retry {
 }
 
 /** The task classes a pool process can rebuild from this module. */
-const FIXTURE_CLASSES: ReadonlySet<string> = new Set([
+export const FIXTURE_CLASSES: ReadonlySet<string> = new Set([
   'ProgressingTask',
   'FailingTask',
   'NastyTask',

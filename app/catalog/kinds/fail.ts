@@ -2,13 +2,6 @@
 import { z } from 'zod';
 import { defineKind } from '../kind.js';
 
-/**
- * Executions so far, per task instance. The key is the config object, of
- * which `createTask` parses a fresh copy for every task it makes, so two
- * tasks never share a count and a dropped task takes its count with it.
- */
-const executions = new WeakMap<object, number>();
-
 /** The error a `fail` task throws. */
 export class IntendedFailure extends Error {
   override readonly name = 'IntendedFailure';
@@ -18,10 +11,9 @@ export class IntendedFailure extends Error {
  * Fails its first `failTimes` executions, then succeeds (providing the
  * number of that execution: `failTimes + 1`). Without `failTimes` it always fails.
  *
- * "First N" counts the executions of one task object, that is of one
- * `buildFlow()` of the document in one process: retries within a run count,
- * and so do further runs of the same built flow. Resuming a run in a new
- * process builds a new task, whose count starts again at 0.
+ * "First N" counts the executions of the task in its run (`ctx.attempt`):
+ * retries count, and so does an execution lost to a crash before a resume;
+ * it is the same count on any engine, wherever the task runs.
  */
 export const fail = defineKind({
   kind: 'fail',
@@ -31,9 +23,8 @@ export const fail = defineKind({
     message: z.string().default('Failed on purpose'),
     failTimes: z.number().int().min(0).optional(),
   }),
-  execute: (config) => {
-    const n = (executions.get(config) ?? 0) + 1;
-    executions.set(config, n);
+  execute: (config, _args, ctx) => {
+    const n = ctx.attempt;
     if (config.failTimes === undefined || n <= config.failTimes) throw new IntendedFailure(config.message);
     return n;
   },

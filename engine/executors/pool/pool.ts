@@ -29,6 +29,8 @@ export interface PoolJob {
   readonly result?: unknown;
   readonly flowFailures?: Readonly<Record<string, Failure>>;
   readonly timeoutMs?: number | undefined;
+  /** The task's execute attempt in its run. */
+  readonly attempt?: number;
 }
 
 /** The outcome of a job: a value, or a failure. */
@@ -184,6 +186,7 @@ export class ProcessPool {
       name: job.name,
       uuid: job.uuid,
       args: job.args,
+      attempt: job.attempt ?? p.reporter.attempt ?? 1,
     };
     if (job.action === 'revert') {
       if (job.result instanceof Failure) message.resultFailure = job.result.toDict();

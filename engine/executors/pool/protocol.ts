@@ -35,6 +35,7 @@ export const toWorker = z.discriminatedUnion('type', [
     name: z.string(),
     uuid: z.string(),
     args: z.record(z.string(), z.unknown()),
+    attempt: z.number().int().min(1),
     /** Revert: the execute result (when it succeeded)... */
     result: z.unknown().optional(),
     /** ...or its failure. */

@@ -48,6 +48,7 @@ async function run(m: RunMessage): Promise<void> {
     const ctx: TaskContext = {
       name: m.name,
       uuid: m.uuid,
+      attempt: m.attempt,
       updateProgress(fraction: number, details?: Values) {
         send({ type: 'progress', id, progress: clamp(fraction), details: details ?? {} });
       },

@@ -8,6 +8,7 @@ export interface ResumeCommandOptions {
   readonly db?: string;
   readonly json?: boolean;
   readonly force?: boolean;
+  readonly amqp?: string;
 }
 
 export async function resumeCommand(runId: string, options: ResumeCommandOptions): Promise<ExitCode> {
@@ -15,7 +16,12 @@ export async function resumeCommand(runId: string, options: ResumeCommandOptions
   try {
     return await follow(
       service,
-      (listener) => service.resume(runId, { force: options.force === true }, listener),
+      (listener) =>
+        service.resume(
+          runId,
+          { force: options.force === true, ...(options.amqp !== undefined ? { url: options.amqp } : {}) },
+          listener,
+        ),
       { json: options.json === true, db: options.db },
       (id) => {
         const view = service.getRun(id);

@@ -17,6 +17,8 @@ export interface RunCommandOptions {
   readonly engine: EngineKind;
   readonly workers?: number;
   readonly amqp?: string;
+  readonly exchange?: string;
+  readonly topic: readonly string[];
   readonly db?: string;
   readonly input: readonly string[];
   readonly json?: boolean;
@@ -38,6 +40,8 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
   const engineOptions: EngineRunOptions = {
     ...(options.workers !== undefined ? { maxWorkers: options.workers } : {}),
     ...(options.amqp !== undefined ? { url: options.amqp } : {}),
+    ...(options.exchange !== undefined ? { exchange: options.exchange } : {}),
+    ...(options.topic.length > 0 ? { topics: options.topic } : {}),
   };
   const service = new RunService({ db: options.db });
   try {

@@ -1,0 +1,505 @@
+/**
+ * The engine side of the worker-based engine: it finds workers, sends each
+ * task's execute or revert to one that runs its kind, and matches the
+ * responses (spec §12.3). Beyond TaskFlow, a request whose worker is lost
+ * (missed heartbeats, or its queue gone) is sent again to another worker, up
+ * to `redeliveries` times, and a broker outage is survived: after the
+ * connection comes back, requests in flight are resent to their workers as
+ * they reappear (workers answer a repeated request from what they already
+ * did, so it is not run twice).
+ */
+import { randomUUID } from 'node:crypto';
+import type { ConnectionOptions } from 'node:tls';
+import type { Values } from '../atoms/atom.js';
+import { AtomflowError, ExecutionFailure, RequestTimeout } from '../errors.js';
+import { Failure, type FailureDict } from '../failure.js';
+import type { Reporter } from '../executors/executor.js';
+import { WorkerFinder, type KnownWorker } from './finder.js';
+import { keys, parseMessage, type Announce, type Response } from './protocol.js';
+import { RequestLifecycle } from './request.js';
+import { AmqpLink, BrokerUnavailable, redactUrl } from './transport.js';
+
+/** A worker stopped answering while it had the request, and it could not be sent again. */
+export class WorkerLost extends ExecutionFailure {}
+
+/** Options of {@link WorkerClient.connect}. */
+export interface WorkerClientOptions {
+  /** Broker URL, `amqp://` or `amqps://`, credentials included. Default: `$ATOMFLOW_AMQP_URL` or `amqp://127.0.0.1`. */
+  url?: string;
+  /** The exchange engines and workers meet on (default `atomflow`). */
+  exchange?: string;
+  /** The worker topics to use (default `['default']`). */
+  topics?: readonly string[];
+  /** How long a request may wait for a worker to start it (default 60 s). */
+  timeoutMs?: number;
+  /** How many times a request whose worker was lost is sent to another (default 2). */
+  redeliveries?: number;
+  /** Forget a worker not heard from for this long (default: three of its heartbeats). */
+  workerExpiryMs?: number;
+  /** How long requests in flight survive a lost broker connection (default: `timeoutMs`). */
+  reconnectTimeoutMs?: number;
+  /** How long to try to reach the broker at first (default 10 s). */
+  connectTimeoutMs?: number;
+  /** TLS options for `amqps://`. */
+  tls?: ConnectionOptions;
+  /** Where warnings go (dropped messages, lost workers); default: `console.warn`. */
+  log?: (text: string) => void;
+}
+
+/** One execute or revert to run remotely. */
+export interface JobSpec {
+  /** The worker endpoint that rebuilds the task, and its arguments. */
+  readonly kind: string;
+  readonly args: readonly unknown[];
+  readonly name: string;
+  readonly uuid: string;
+  readonly action: 'execute' | 'revert';
+  readonly arguments: Values;
+  readonly result?: unknown;
+  readonly resultFailure?: FailureDict;
+  readonly failures?: Readonly<Record<string, FailureDict>>;
+  readonly timeoutMs?: number;
+}
+
+/** How a job ended. `cancelled`: it never reached a worker. */
+export type JobResult =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly failure: Failure; readonly cancelled?: true };
+
+interface Pending {
+  readonly spec: JobSpec;
+  readonly reporter: Reporter;
+  readonly owner: unknown;
+  readonly life: RequestLifecycle;
+  readonly settle: (r: JobResult) => void;
+  /** The id of the current attempt (responses to older attempts are ignored). */
+  id: string;
+  /** Sends so far, counting the first. */
+  sends: number;
+  worker: string | undefined;
+  /** Workers lost while they had it: tried last. */
+  readonly lost: Set<string>;
+  /** The connection dropped since it was sent: send it again when its worker is back. */
+  resync: boolean;
+}
+
+const DEFAULT_URL = 'amqp://127.0.0.1';
+
+export class WorkerClient {
+  /** This engine's id: its queue, its reply key, the prefix of its request ids. */
+  readonly id = randomUUID();
+  readonly url: string;
+  readonly exchange: string;
+  readonly topics: readonly string[];
+  private readonly finder: WorkerFinder;
+  private readonly pending = new Map<string, Pending>();
+  private readonly timeoutMs: number;
+  private readonly redeliveries: number;
+  private readonly reconnectTimeoutMs: number;
+  private readonly log: (text: string) => void;
+  private link: AmqpLink | undefined;
+  private ticker: NodeJS.Timeout | undefined;
+  private seq = 0;
+  private downSince: number | undefined;
+  private lastNotify = 0;
+  private closed = false;
+  private readonly listeners = new Set<(workers: KnownWorker[]) => void>();
+
+  private constructor(options: WorkerClientOptions) {
+    this.url = options.url ?? process.env.ATOMFLOW_AMQP_URL ?? DEFAULT_URL;
+    this.exchange = options.exchange ?? 'atomflow';
+    this.topics = options.topics && options.topics.length > 0 ? [...options.topics] : ['default'];
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.redeliveries = options.redeliveries ?? 2;
+    this.reconnectTimeoutMs = options.reconnectTimeoutMs ?? this.timeoutMs;
+    this.finder = new WorkerFinder(options.workerExpiryMs);
+    this.log =
+      options.log ??
+      ((text) => {
+        console.warn(text);
+      });
+    for (const [what, n] of [
+      ['timeoutMs', this.timeoutMs],
+      ['reconnectTimeoutMs', this.reconnectTimeoutMs],
+    ] as const) {
+      if (!(n > 0)) throw new RangeError(`${what} must be a positive number of milliseconds, got ${n}`);
+    }
+    if (!Number.isInteger(this.redeliveries) || this.redeliveries < 0) {
+      throw new RangeError(`redeliveries must be a whole number ≥ 0, got ${this.redeliveries}`);
+    }
+  }
+
+  /**
+   * Connects to the broker and asks the workers of its topics to announce
+   * themselves.
+   * @throws {BrokerUnavailable} when the broker cannot be reached or refuses us.
+   */
+  static async connect(options: WorkerClientOptions = {}): Promise<WorkerClient> {
+    const client = new WorkerClient(options);
+    client.link = await AmqpLink.open({
+      url: client.url,
+      exchange: client.exchange,
+      queue: `${client.exchange}.client.${client.id}`,
+      bindings: [keys.client(client.id), ...client.topics.map(keys.announce)],
+      ...(options.tls ? { tls: options.tls } : {}),
+      ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+      onMessage: (body) => {
+        client.receive(body);
+      },
+      onReturn: (key) => {
+        client.returned(key);
+      },
+      onDown: (e) => {
+        client.down(e);
+      },
+      onUp: () => {
+        client.up();
+      },
+    });
+    client.notify();
+    const every = Math.max(10, Math.min(250, Math.floor(client.timeoutMs / 10)));
+    client.ticker = setInterval(() => {
+      client.tick();
+    }, every);
+    client.ticker.unref();
+    return client;
+  }
+
+  /** The workers known now, for a workers panel. */
+  workers(): KnownWorker[] {
+    return this.finder.list();
+  }
+
+  /** Calls `listener` with the workers whenever one appears or goes; returns the unsubscribe. */
+  onWorkers(listener: (workers: KnownWorker[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Waits until at least `count` workers are known (or the time is up: false). */
+  async waitForWorkers(count: number, withinMs: number): Promise<boolean> {
+    const until = Date.now() + withinMs;
+    while (this.finder.size < count) {
+      if (Date.now() > until || this.closed) return false;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return true;
+  }
+
+  /** Requests not finished yet. */
+  get outstanding(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Sends a job to a worker that runs its kind, and resolves with how it
+   * ended. Never rejects: every fault becomes a failure.
+   */
+  submit(spec: JobSpec, reporter: Reporter, owner?: unknown): Promise<JobResult> {
+    return new Promise<JobResult>((resolve) => {
+      if (this.closed) {
+        resolve({ ok: false, failure: Failure.fromError(new RequestTimeout('The worker client is closed')) });
+        return;
+      }
+      const now = Date.now();
+      const p: Pending = {
+        spec,
+        reporter,
+        owner,
+        life: new RequestLifecycle(this.timeoutMs, now),
+        settle: resolve,
+        id: this.nextId(),
+        sends: 0,
+        worker: undefined,
+        lost: new Set(),
+        resync: false,
+      };
+      this.pending.set(p.id, p);
+      this.dispatch(p, now);
+    });
+  }
+
+  /** Requests of `owner` that no worker has started settle as cancelled. */
+  cancelWaiting(owner: unknown): void {
+    for (const p of [...this.pending.values()]) {
+      if (p.owner === owner && p.life.state === 'WAITING') {
+        this.finish(p, {
+          ok: false,
+          failure: Failure.fromError(new ExecutionFailure('cancelled')),
+          cancelled: true,
+        });
+      }
+    }
+  }
+
+  /** Fails every request of `owner` still out (the run was cancelled or stopped). */
+  failAll(owner: unknown, why: string): void {
+    for (const p of [...this.pending.values()]) {
+      if (p.owner === owner) this.fail(p, new RequestTimeout(why));
+    }
+  }
+
+  /** Fails what is still out and disconnects. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.ticker) clearInterval(this.ticker);
+    for (const p of [...this.pending.values()]) {
+      this.fail(p, new RequestTimeout(`The engine stopped before '${p.spec.name}' finished on a worker`));
+    }
+    await this.link?.close();
+  }
+
+  private nextId(): string {
+    return `${this.id}:${String(this.seq++)}`;
+  }
+
+  /** Sends a waiting request to the best worker for it, if there is one. */
+  private dispatch(p: Pending, now: number): void {
+    const link = this.link;
+    if (!link?.up) return;
+    const worker = this.finder.pick(p.spec.kind, p.lost) ?? this.finder.pick(p.spec.kind);
+    if (worker === undefined) return;
+    p.life.transition('PENDING', now);
+    p.worker = worker;
+    p.sends++;
+    p.resync = false;
+    this.finder.adjustLoad(worker, 1);
+    this.send(p);
+  }
+
+  private send(p: Pending): void {
+    const s = p.spec;
+    try {
+      const sent = this.link?.publish(
+        keys.worker(p.worker as string),
+        {
+          type: 'request',
+          id: p.id,
+          replyTo: keys.client(this.id),
+          kind: s.kind,
+          args: [...s.args],
+          name: s.name,
+          uuid: s.uuid,
+          action: s.action,
+          attempt: p.reporter.attempt ?? 1,
+          arguments: s.arguments,
+          ...(s.action === 'revert'
+            ? {
+                ...(s.resultFailure ? { resultFailure: s.resultFailure } : { result: s.result }),
+                ...(s.failures && Object.keys(s.failures).length > 0 ? { failures: { ...s.failures } } : {}),
+              }
+            : {}),
+          ...(s.timeoutMs !== undefined ? { timeoutMs: s.timeoutMs } : {}),
+        },
+        { mandatory: true },
+      );
+      // Not sent (the connection just dropped): sent again once it is back.
+      if (!sent) p.resync = true;
+    } catch (e) {
+      // The arguments cannot travel (a function, a BigInt…): that is the task's failure.
+      this.fail(p, e);
+    }
+  }
+
+  private receive(body: Buffer): void {
+    try {
+      this.handle(body);
+    } catch (e) {
+      // A throw here would reach amqplib's consumer and close the connection: no message may do that.
+      this.log(
+        `atomflow engine: a message could not be handled: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+  }
+
+  private handle(body: Buffer): void {
+    const parsed = parseMessage(body);
+    if (!parsed.ok) {
+      this.log(`atomflow engine: dropped a message from the broker: ${parsed.reason}`);
+      return;
+    }
+    const m = parsed.message;
+    if (m.type === 'announce') this.announced(m);
+    else if (m.type === 'response') this.responded(m);
+    // Notifies and requests are for workers: an engine ignores them.
+  }
+
+  private announced(m: Announce): void {
+    const now = Date.now();
+    const w = m.worker;
+    if (m.state === 'down') {
+      // It finishes or gives back what it has; it takes nothing new.
+      if (this.finder.remove(w.id)) this.changed();
+      return;
+    }
+    const isNew = this.finder.seen(w, now);
+    if (isNew) this.changed();
+    for (const p of this.pending.values()) {
+      if (p.resync && p.worker === w.id) {
+        p.resync = false;
+        this.send(p);
+      }
+    }
+    this.dispatchWaiting(now);
+  }
+
+  private dispatchWaiting(now: number): void {
+    for (const p of this.pending.values()) {
+      if (p.life.state === 'WAITING') this.dispatch(p, now);
+    }
+  }
+
+  private responded(m: Response): void {
+    const p = this.pending.get(m.id);
+    // Unknown: an older attempt, another engine's, or already finished.
+    if (!p || p.worker !== m.worker) return;
+    const now = Date.now();
+    switch (m.state) {
+      case 'running':
+        if (p.life.state === 'PENDING') p.life.transition('RUNNING', now);
+        return;
+      case 'progress':
+        p.reporter.progress(m.progress, m.details);
+        return;
+      case 'log':
+        p.reporter.log(m.text, m.stream);
+        return;
+      case 'success':
+        // The `running` before it may have been lost (a reconnect): a result implies a start.
+        if (p.life.state === 'PENDING') p.life.transition('RUNNING', now);
+        p.life.transition('SUCCESS', now);
+        this.finish(p, { ok: true, value: m.result });
+        return;
+      case 'failure':
+        p.life.transition('FAILURE', now);
+        this.finish(p, { ok: false, failure: Failure.fromDict(m.failure) });
+        return;
+      case 'returned':
+        // Given back unstarted (the worker is stopping): elsewhere, without counting it as a loss.
+        this.finder.adjustLoad(m.worker, -1);
+        this.requeue(p, now, false);
+        return;
+    }
+  }
+
+  /** Sends `p` again, under a new attempt id. */
+  private requeue(p: Pending, now: number, lost: boolean): void {
+    if (lost && p.worker !== undefined) p.lost.add(p.worker);
+    this.pending.delete(p.id);
+    p.id = this.nextId();
+    this.pending.set(p.id, p);
+    p.worker = undefined;
+    p.life.transition('WAITING', now);
+    this.dispatch(p, now);
+  }
+
+  /** A worker is gone: its requests go to others, or fail when they have been sent too often. */
+  private workerLost(id: string, why: string): void {
+    const info = this.finder.list().find((w) => w.info.id === id)?.info;
+    if (this.finder.remove(id)) this.changed();
+    const now = Date.now();
+    for (const p of [...this.pending.values()]) {
+      if (p.worker !== id || p.life.done) continue;
+      if (p.sends <= this.redeliveries) {
+        this.log(
+          `atomflow engine: worker ${id} was lost (${why}) with '${p.spec.name}' (${p.spec.action}); sending it again`,
+        );
+        this.requeue(p, now, true);
+      } else {
+        const who = info ? `${id} on ${info.host} (pid ${String(info.pid)})` : id;
+        this.fail(
+          p,
+          new WorkerLost(
+            `Worker ${who} was lost (${why}) while it had '${p.spec.name}' (${p.spec.action}); ` +
+              `it was sent ${String(p.sends)} time(s), the limit is 1 + ${String(this.redeliveries)} redeliveries`,
+          ),
+        );
+      }
+    }
+  }
+
+  /** A request published as mandatory found no queue: its worker is gone. */
+  private returned(routingKey: string): void {
+    const prefix = 'worker.';
+    if (routingKey.startsWith(prefix)) this.workerLost(routingKey.slice(prefix.length), 'its queue is gone');
+  }
+
+  private down(e: Error): void {
+    this.downSince ??= Date.now();
+    this.log(`atomflow engine: lost the broker connection (${e.message}); reconnecting`);
+    for (const p of this.pending.values()) if (p.worker !== undefined) p.resync = true;
+  }
+
+  private up(): void {
+    const now = Date.now();
+    this.downSince = undefined;
+    // Workers could not be heard while we were away: give each a fresh window to show up again.
+    for (const w of this.finder.list()) this.finder.seen(w.info, now);
+    this.notify();
+    this.dispatchWaiting(now);
+  }
+
+  private notify(): void {
+    this.lastNotify = Date.now();
+    for (const topic of this.topics) {
+      this.link?.publish(keys.topic(topic), { type: 'notify', replyTo: keys.client(this.id) });
+    }
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    if (this.downSince !== undefined) {
+      if (now - this.downSince > this.reconnectTimeoutMs) {
+        const why = this.link?.error?.message ?? 'no answer';
+        for (const p of [...this.pending.values()]) {
+          this.fail(
+            p,
+            new BrokerUnavailable(
+              `Lost the AMQP broker at ${redactUrl(this.url)} for more than ${String(this.reconnectTimeoutMs)} ms ` +
+                `while '${p.spec.name}' (${p.spec.action}) was out: ${why}`,
+            ),
+          );
+        }
+      }
+      return;
+    }
+    for (const id of this.finder.clean(now)) this.workerLost(id, 'missed its heartbeats');
+    for (const p of [...this.pending.values()]) {
+      if (p.life.expired(now)) {
+        const where =
+          p.worker === undefined
+            ? `no worker on topic(s) ${this.topics.join(', ')} runs kind '${p.spec.kind}'`
+            : `worker ${p.worker} did not start it`;
+        this.fail(
+          p,
+          new RequestTimeout(
+            `'${p.spec.name}' (${p.spec.action}) was not started by a worker within ${String(this.timeoutMs)} ms: ${where}`,
+          ),
+        );
+      }
+    }
+    // Ask again now and then while requests wait, in case an announcement was lost.
+    if (now - this.lastNotify > 1000 && [...this.pending.values()].some((p) => p.life.state === 'WAITING')) {
+      this.notify();
+    }
+  }
+
+  private fail(p: Pending, e: unknown): void {
+    if (!p.life.done) p.life.transition('FAILURE', Date.now());
+    const error = e instanceof Error ? e : new AtomflowError(String(e));
+    this.finish(p, { ok: false, failure: Failure.fromError(error) });
+  }
+
+  private finish(p: Pending, r: JobResult): void {
+    if (!this.pending.delete(p.id)) return;
+    if (p.worker !== undefined) this.finder.adjustLoad(p.worker, -1);
+    p.settle(r);
+  }
+
+  private changed(): void {
+    if (this.listeners.size === 0) return;
+    const list = this.finder.list();
+    for (const l of this.listeners) l(list);
+  }
+}
