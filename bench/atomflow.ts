@@ -45,6 +45,8 @@ export interface AtomflowFigures {
   commitsPerAtom?: number;
   /** Figures measured beside each run, by name (W2-cpu: `serial`, `other_cpu`, in s). */
   beside?: Record<string, Summary>;
+  /** W6: how many tasks each worker ran, busiest first, one list per measured run. */
+  tasksPerWorker?: number[][];
 }
 
 /** Measures a workload (warm-up runs, then `repeat` measured runs) in one fresh process. */
@@ -60,6 +62,7 @@ export async function measureAtomflow(request: Omit<ChildRequest, 'mode'>): Prom
     ...(reply.beside
       ? { beside: Object.fromEntries(Object.entries(reply.beside).map(([k, v]) => [k, summarize(v)])) }
       : {}),
+    ...(reply.tasksPerWorker ? { tasksPerWorker: reply.tasksPerWorker } : {}),
   };
 }
 

@@ -26,6 +26,9 @@ import { evaluateTargets } from './targets.js';
 import { w2Sentences, withW2 } from './w2-rows.js';
 import { w2Targets } from './w2-targets.js';
 import { w4Sentences, withLimit } from './w4-rows.js';
+import { checkBroker } from './w6-broker.js';
+import { w6Sentences, withW6 } from './w6-rows.js';
+import { w6Targets } from './w6-targets.js';
 
 const log = (text: string): void => void process.stderr.write(`${text}\n`);
 
@@ -157,7 +160,15 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const { plan } = selection;
+  const broker = await checkBroker(selection.plan, options.peerDir);
+  const { plan } = broker;
+  if (broker.missing) {
+    log(broker.missing);
+    if (plan.length === 0 && !selection.rss) {
+      process.exitCode = 1;
+      return;
+    }
+  }
 
   const availability: Availability = options.taskflow
     ? checkTaskflow(options.peerDir)
@@ -180,13 +191,18 @@ async function main(): Promise<void> {
   const rows = plan.flatMap((c) => {
     const af = atomflow.figures.get(c)!;
     const tf = taskflow.figures.get(c) ?? null;
-    return withLimit(c, af, withW2(c, af, tf, toRow(c, af, tf, taskflow.failed.get(c))));
+    const row = toRow(c, af, tf, taskflow.failed.get(c));
+    return withLimit(c, af, withW6(c, af, tf, withW2(c, af, tf, row)));
   });
   // Without TaskFlow every TaskFlow figure is null, the recorded one too; the table mode still quotes it.
   const recorded = recordedRss(options.peerDir);
   if (atomflow.rss) rows.push(rssRow(sizes.rssN, atomflow.rss, availability.ok ? recorded : null));
   // Targets on workloads left out by --only are not listed (they would only say n/a).
-  const judged = [...evaluateTargets(rows, sizes), ...w2Targets(rows, sizes)].filter((t) => t.ran);
+  const judged = [
+    ...evaluateTargets(rows, sizes),
+    ...w2Targets(rows, sizes),
+    ...w6Targets(rows, sizes),
+  ].filter((t) => t.ran);
   const targets = targetLines(judged);
 
   if (json) {
@@ -201,9 +217,12 @@ async function main(): Promise<void> {
   if (w2) say(`\n${w2}`);
   const w4 = w4Sentences(rows);
   if (w4) say(`\n${w4}`);
+  const w6 = w6Sentences(rows);
+  if (w6) say(`\n${w6}`);
   say(`\nTargets${options.quick ? ' (at quick sizes: indicative only)' : ''}:\n${targets}`);
   // Repeated at the end, where the eye lands after a run of several minutes.
   if (missing) say(`\n${missing}`);
+  if (broker.missing) say(`\n${broker.missing}`);
 }
 
 await main();

@@ -26,6 +26,8 @@ export interface Measurement {
    * `other_cpu`, CPU seconds other processes took during the run).
    */
   beside?: Record<string, number>;
+  /** W6: how many of the run's tasks each worker ran, busiest first (the peer's `tasks_per_worker`). */
+  tasksPerWorker?: number[];
 }
 
 /** A window of `end - start` ms over `n` atoms, in µs per atom. */

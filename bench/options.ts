@@ -38,7 +38,8 @@ Options:
   --quick           small sizes, for a smoke check
   --only IDS        only these workloads, comma-separated ids or prefixes: e.g. W4 (every W4 row),
                     W4-sqlite,W4-history, W1-noop (also its peak RSS); a W4-sqlite row brings its limit;
-                    W2 (W2-sleep, W2-noop, W2-cpu: the parallel engine)
+                    W2 (W2-sleep, W2-noop, W2-cpu: the parallel engine), W6 (W6-noop, W6-sleep: the
+                  worker-based engine; needs RabbitMQ at 127.0.0.1:5672)
   --peer-dir DIR    folder of the TaskFlow scripts (default ${DEFAULT_PEER_DIR})
   -h, --help        this text
 `;

@@ -7,10 +7,14 @@ import { shapeLabel, type GraphShape } from './flows.js';
 import type { PeerJob } from './taskflow.js';
 import { w2Comparisons } from './plan-w2.js';
 import { w4Comparisons } from './plan-w4.js';
+import { w6Comparisons } from './plan-w6.js';
 import type { AtomflowJob } from './workloads.js';
 
 /** Units the rows are reported in. */
-export type Unit = 'us/atom' | 'ms' | 'ms/page' | 'MiB' | 's';
+export type Unit = 'us/atom' | 'ms' | 'ms/page' | 'ms/task' | 'MiB' | 's';
+
+/** The engines the rows run. */
+export type EngineName = 'serial' | 'parallel' | 'worker-based';
 
 /** One row of the report: an Atomflow workload and, when there is one, its TaskFlow counterpart. */
 export interface Comparison {
@@ -19,8 +23,8 @@ export interface Comparison {
   n: number;
   shape?: string;
   unit: Unit;
-  /** The engine Atomflow runs (and TaskFlow, in its row): `serial` unless said (W2: `parallel`). */
-  engine?: 'serial' | 'parallel';
+  /** The engine Atomflow runs (and TaskFlow, in its row): `serial` unless said (W2: `parallel`; W6: `worker-based`). */
+  engine?: EngineName;
   atomflow: AtomflowJob;
   /** Null when TaskFlow has no equivalent or cannot run this size; `why` says which. */
   taskflow: PeerJob | null;
@@ -209,5 +213,6 @@ export function comparisons(sizes: Sizes): Comparison[] {
     },
   });
   rows.push(...w4Comparisons(sizes));
+  rows.push(...w6Comparisons(sizes));
   return rows;
 }

@@ -5,7 +5,7 @@
 import { cpus } from 'node:os';
 import type { RssFigures } from './atomflow.js';
 import type { Options } from './options.js';
-import type { Unit } from './plan.js';
+import type { EngineName, Unit } from './plan.js';
 import type { Summary } from './stats.js';
 import { PYTHON, type RecordedRss } from './taskflow.js';
 import type { TargetResult } from './targets.js';
@@ -15,7 +15,7 @@ export interface Row {
   workload: string;
   n: number;
   shape?: string;
-  engine: 'serial' | 'parallel';
+  engine: EngineName;
   unit: Unit;
   atomflow: Summary;
   taskflow: Summary | null;
@@ -42,9 +42,12 @@ export interface Row {
   limit?: Summary;
   /** W4-sqlite: Atomflow median / limit median (target ≤ 3 with `synchronous` full); null without a limit. */
   limit_ratio?: number | null;
-  /** W2-sleep: the ideal makespan in s, `ceil(n / maxWorkers)` × the sleep (the peer's `ideal_s`). */
+  /**
+   * W2-sleep: the ideal makespan in s, `ceil(n / maxWorkers)` × the sleep (the peer's `ideal_s`); W6-sleep:
+   * `ceil(n / (workers × concurrency))` × the sleep.
+   */
   ideal?: number;
-  /** W2-sleep: Atomflow's median makespan / `ideal` (target ≤ 1.02), and TaskFlow's. */
+  /** W2-sleep: Atomflow's median makespan / `ideal` (target ≤ 1.02), and TaskFlow's; W6-sleep: the window's (≤ 1.05). */
   makespan_over_ideal?: number;
   taskflow_makespan_over_ideal?: number | null;
   /** W2-cpu: the serial engine's time for the same tasks in the host, measured beside each run (s). */
@@ -57,6 +60,21 @@ export interface Row {
   taskflow_serial?: Summary | null;
   taskflow_speedup?: number | null;
   taskflow_threads_speedup?: number | null;
+  /** W6: worker processes, and the tasks each runs at once (TaskFlow: threads per worker). */
+  workers?: number;
+  concurrency?: number;
+  /** W6: tasks / window (tasks/s), both sides, and Atomflow median / TaskFlow median (W6-noop target ≥ 10). */
+  throughput?: Summary;
+  taskflow_throughput?: Summary | null;
+  throughput_ratio?: number | null;
+  /** W6: the whole `engine.run()` (s) and its fixed cost, run − window (s), both sides (the peer's `run_s`, `fixed_s`). */
+  run?: Summary;
+  fixed?: Summary;
+  taskflow_run?: Summary | null;
+  taskflow_fixed?: Summary | null;
+  /** W6: tasks each worker ran (the pids the tasks returned), busiest first, one list per measured run. */
+  tasks_per_worker?: number[][];
+  taskflow_tasks_per_worker?: number[][] | null;
   /** Why TaskFlow is null, or what differs between the two sides. */
   note?: string;
 }
@@ -99,6 +117,19 @@ export function jsonLine(row: Row): string {
     ...(row.taskflow_speedup !== undefined ? { taskflow_speedup: roundOrNull(row.taskflow_speedup) } : {}),
     ...(row.taskflow_threads_speedup !== undefined
       ? { taskflow_threads_speedup: roundOrNull(row.taskflow_threads_speedup) }
+      : {}),
+    ...(row.throughput ? { throughput: roundSummary(row.throughput) } : {}),
+    ...(row.taskflow_throughput !== undefined
+      ? { taskflow_throughput: row.taskflow_throughput && roundSummary(row.taskflow_throughput) }
+      : {}),
+    ...(row.throughput_ratio !== undefined ? { throughput_ratio: roundOrNull(row.throughput_ratio) } : {}),
+    ...(row.run ? { run: roundSummary(row.run) } : {}),
+    ...(row.fixed ? { fixed: roundSummary(row.fixed) } : {}),
+    ...(row.taskflow_run !== undefined
+      ? { taskflow_run: row.taskflow_run && roundSummary(row.taskflow_run) }
+      : {}),
+    ...(row.taskflow_fixed !== undefined
+      ? { taskflow_fixed: row.taskflow_fixed && roundSummary(row.taskflow_fixed) }
       : {}),
   });
 }
@@ -195,7 +226,7 @@ export function targetLines(results: readonly TargetResult[]): string {
 export function preamble(options: Options, taskflowVersion: string | null): string {
   const cpu = cpus();
   const lines = [
-    `Atomflow vs TaskFlow${taskflowVersion ? ` ${taskflowVersion}` : ''}, serial engine (W2: parallel)${
+    `Atomflow vs TaskFlow${taskflowVersion ? ` ${taskflowVersion}` : ''}, serial engine (W2: parallel; W6: worker-based)${
       options.quick ? ' — QUICK sizes (smoke check, not the targets’ sizes)' : ''
     }`,
     `median (min–max) of ${options.repeat} runs after warm-up (Atomflow: until ${options.warmupAtoms} atoms ran, ` +
@@ -214,6 +245,12 @@ export function preamble(options: Options, taskflowVersion: string | null): stri
       '(TaskFlow run_s) against the ideal ceil(N/8) × sleep; W2-noop = W1’s per-atom span; W2-cpu = engine.run() in s ' +
       'with the tasks in the shared process pool (one process per CPU, started by the warm-up), speed-up = serial ' +
       'engine beside it / parallel; W2-sleep and W2-cpu warm up for --warmup runs (timers and task bodies, not engine code)',
+    'W6 = worker-based engine over RabbitMQ, tasks on separate worker processes (8 at once each; TaskFlow: 8 threads), ' +
+      'flow linear[gate, body], window = last body task SUCCESS − gate SUCCESS (atom notifications): W6-noop = ' +
+      'window / N in ms/task (TF/AF = throughput AF/TF), W6-sleep = window in s against the ideal ' +
+      `ceil(N/(workers×8)) × sleep; W6-sleep warms up for --warmup runs${
+        options.quick ? '; TaskFlow’s W6 runs at most 3 times, without warm-up (~2 s fixed cost per run)' : ''
+      }`,
   ];
   return `${lines.join('\n')}\n`;
 }

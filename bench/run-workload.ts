@@ -7,7 +7,7 @@
  * Usage (spawned by atomflow.ts): run-workload.ts '<ChildRequest as JSON>'
  */
 import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
-import { measureOnce, type AtomflowJob, type Measurement } from './workloads.js';
+import { closeWorkloads, measureOnce, type AtomflowJob, type Measurement } from './workloads.js';
 
 /** What the parent asks of a child. */
 export interface ChildRequest {
@@ -24,8 +24,8 @@ export interface ChildRequest {
  * What a child prints: the measured figures and, for each, the part of it
  * spent in garbage collection (same unit); for W4-sqlite also the limit
  * measured beside each run and the commits per atom it made; for W2-cpu the
- * figures measured beside each run (`beside`); or the peak RSS
- * of one run.
+ * figures measured beside each run (`beside`); for W6 which worker ran how
+ * many tasks in each run (`tasksPerWorker`); or the peak RSS of one run.
  */
 export type ChildReply =
   | {
@@ -34,6 +34,7 @@ export type ChildReply =
       limits?: number[];
       commitsPerAtom?: number;
       beside?: Record<string, number[]>;
+      tasksPerWorker?: number[][];
     }
   | { maxRssKiB: number; baselineRssKiB: number };
 
@@ -78,24 +79,30 @@ async function measureRuns(request: ChildRequest): Promise<ChildReply> {
   const gc: number[] = [];
   const limits: number[] = [];
   const beside: Record<string, number[]> = {};
+  const tasksPerWorker: number[][] = [];
   let commitsPerAtom: number | undefined;
   for (let i = 0; i < request.repeat; i++) {
     const m = await measureOnce(request.job);
     runs.push(m.value);
     if (m.limit !== undefined) limits.push(m.limit);
     for (const [key, value] of Object.entries(m.beside ?? {})) (beside[key] ??= []).push(value);
+    if (m.tasksPerWorker) tasksPerWorker.push(m.tasksPerWorker);
     commitsPerAtom = m.commitsPerAtom;
     gc.push(await meter.within(m));
     process.stderr.write(
       `  [atomflow] ${request.label} run ${i + 1}/${request.repeat}: ${m.value.toPrecision(4)} ` +
         `(GC ${gc.at(-1)!.toPrecision(3)}${m.limit === undefined ? '' : `; limit beside it ${m.limit.toPrecision(4)}`}` +
-        `${Object.entries(m.beside ?? {})
+        Object.entries(m.beside ?? {})
           .map(([key, value]) => `; ${key} beside it ${value.toPrecision(4)}`)
-          .join('')})\n`,
+          .join('') +
+        `${m.tasksPerWorker ? `; tasks per worker ${m.tasksPerWorker.join('/')}` : ''})\n`,
     );
   }
   meter.stop();
-  const besides = Object.keys(beside).length > 0 ? { beside } : {};
+  const besides = {
+    ...(Object.keys(beside).length > 0 ? { beside } : {}),
+    ...(tasksPerWorker.length > 0 ? { tasksPerWorker } : {}),
+  };
   return limits.length > 0
     ? { runs, gc, limits, ...(commitsPerAtom === undefined ? {} : { commitsPerAtom }), ...besides }
     : { runs, gc, ...besides };
@@ -112,6 +119,7 @@ async function main(): Promise<void> {
   } else {
     reply = await measureRuns(request);
   }
+  await closeWorkloads();
   process.stdout.write(`${JSON.stringify(reply)}\n`);
 }
 

@@ -35,11 +35,16 @@ export interface PeerJob {
    * recorded command fixes it (W4 on SQLite: `--warmup 0`, each run ~1 min).
    */
   warmup?: number;
+  /** At most this many measured runs whatever `--repeat` says (W6 under `--quick`: ~3 s per run). */
+  maxRepeat?: number;
+  /** Top-level keys of the JSON line to return as they are (W6: `tasks_per_worker_per_run`). */
+  keep?: readonly string[];
 }
 
-/** TaskFlow's figure for a job, and the `also` metrics it asked for (those the script reported). */
+/** TaskFlow's figure for a job, and the `also` metrics and `keep` keys it asked for (those the script reported). */
 export interface PeerFigures extends Summary {
   also?: Record<string, Summary>;
+  kept?: Record<string, unknown>;
 }
 
 /** Whether TaskFlow can be run here and, if not, why. */
@@ -66,17 +71,18 @@ export function checkTaskflow(peerDir: string): Availability {
 }
 
 /**
- * Runs one peer script with `--repeat` and `--warmup` (the job's own warm-up
- * when it has one), passes its progress (stderr) through, and returns
- * median/min/max of `metric` from the final JSON line, converted by `factor`
- * (and of the `also` metrics, as they are). Rejects if the script fails.
+ * Runs one peer script with `--repeat` (at most the job's `maxRepeat`) and
+ * `--warmup` (the job's own warm-up when it has one), passes its progress
+ * (stderr) through, and returns median/min/max of `metric` from the final
+ * JSON line, converted by `factor` (and of the `also` metrics, as they are,
+ * and the `keep` keys). Rejects if the script fails.
  */
 export function runPeer(peerDir: string, job: PeerJob, repeat: number, warmup: number): Promise<PeerFigures> {
   const args = [
     join(job.dir ?? peerDir, job.script),
     ...job.args,
     '--repeat',
-    String(repeat),
+    String(Math.min(repeat, job.maxRepeat ?? repeat)),
     '--warmup',
     String(job.warmup ?? warmup),
   ];
@@ -103,7 +109,10 @@ export function runPeer(peerDir: string, job: PeerJob, repeat: number, warmup: n
         reject(new Error(`${job.script} exited with code ${code}${lastErr ? `: ${lastErr}` : ''}`));
         return;
       }
-      const parsed = JSON.parse(line) as { stats?: Record<string, Summary | undefined> };
+      const parsed = JSON.parse(line) as { stats?: Record<string, Summary | undefined> } & Record<
+        string,
+        unknown
+      >;
       const stat = parsed.stats?.[job.metric];
       if (!stat) {
         reject(new Error(`${job.script}: no stats.${job.metric} in its JSON line`));
@@ -115,7 +124,9 @@ export function runPeer(peerDir: string, job: PeerJob, repeat: number, warmup: n
         const s = parsed.stats?.[key];
         if (s) also[key] = { median: s.median, min: s.min, max: s.max };
       }
-      resolve(job.also ? { ...figures, also } : figures);
+      const kept: Record<string, unknown> = {};
+      for (const key of job.keep ?? []) if (key in parsed) kept[key] = parsed[key];
+      resolve({ ...figures, ...(job.also ? { also } : {}), ...(job.keep ? { kept } : {}) });
     });
   });
 }

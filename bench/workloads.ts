@@ -9,6 +9,7 @@ import { pageMs, type HistoryQuery } from './history-page.js';
 import { inMs, perAtom, totalPerAtom, type Measurement } from './measurement.js';
 import { memoryPerAtom, sqliteBesideLimit, type Synchronous } from './persisted-run.js';
 import { measureW2, type W2Job } from './w2-workloads.js';
+import { closeW6, measureW6, type W6Job } from './w6-workloads.js';
 
 export type { Measurement } from './measurement.js';
 
@@ -19,17 +20,26 @@ export type AtomflowJob =
   | { kind: 'w4-sqlite'; n: number; synchronous: Synchronous }
   /** One page of a history of `runs` runs. */
   | { kind: 'w4-history'; runs: number; query: HistoryQuery }
-  | W2Job;
+  | W2Job
+  | W6Job;
 
 /**
  * Number of atoms a job runs, which sets how long it warms up; 0 for
  * W4-history, whose measured call runs none, and for W2-sleep and W2-cpu,
  * whose time is timers and task bodies, not engine code (warming W2-sleep's
  * engine up to 20,000 atoms first did not change its makespan), so that they
- * warm up for `--warmup` runs rather than minutes.
+ * warm up for `--warmup` runs rather than minutes; W6-sleep likewise. W6-noop
+ * counts its gate too.
  */
 export function atomCount(job: AtomflowJob): number {
-  if (job.kind === 'w4-history' || job.kind === 'w2-sleep' || job.kind === 'w2-cpu') return 0;
+  if (
+    job.kind === 'w4-history' ||
+    job.kind === 'w2-sleep' ||
+    job.kind === 'w2-cpu' ||
+    job.kind === 'w6-sleep'
+  )
+    return 0;
+  if (job.kind === 'w6-noop') return job.n + 1;
   return 'n' in job ? job.n : job.layers * job.width;
 }
 
@@ -87,7 +97,8 @@ async function revertPerAtom(n: number): Promise<Measurement> {
 
 /**
  * Runs one job once and returns its figure (µs per atom, or ms for
- * W3-compile and W4-history, or s for W2-sleep and W2-cpu). Results are checked after the clock stops, like the peer's
+ * W3-compile and W4-history, or s for W2-sleep, W2-cpu and W6-sleep, or ms
+ * per task for W6-noop). Results are checked after the clock stops, like the peer's
  * asserts, so a wrong engine cannot report a fast figure.
  */
 export async function measureOnce(job: AtomflowJob): Promise<Measurement> {
@@ -123,5 +134,13 @@ export async function measureOnce(job: AtomflowJob): Promise<Measurement> {
     case 'w2-noop':
     case 'w2-cpu':
       return measureW2(job);
+    case 'w6-noop':
+    case 'w6-sleep':
+      return measureW6(job);
   }
+}
+
+/** Releases what the runs of a process kept between them (W6's worker processes). */
+export async function closeWorkloads(): Promise<void> {
+  await closeW6();
 }
