@@ -81,7 +81,13 @@ interface Pending {
   readonly lost: Set<string>;
   /** The connection dropped since it was sent: send it again when its worker is back. */
   resync: boolean;
+  /** When it was submitted, and whether the task was told that no worker can take it yet. */
+  readonly since: number;
+  warned: boolean;
 }
+
+/** After this long without a worker for its kind, a request says so in the task's output. */
+const WAITING_NOTICE_MS = 2000;
 
 const DEFAULT_URL = 'amqp://127.0.0.1';
 
@@ -213,6 +219,8 @@ export class WorkerClient {
         worker: undefined,
         lost: new Set(),
         resync: false,
+        since: now,
+        warned: false,
       };
       this.pending.set(p.id, p);
       this.dispatch(p, now);
@@ -478,6 +486,16 @@ export class WorkerClient {
           ),
         );
       }
+    }
+    for (const p of this.pending.values()) {
+      if (p.warned || p.life.state !== 'WAITING' || now - p.since < WAITING_NOTICE_MS) continue;
+      p.warned = true;
+      const kinds = [...new Set(this.finder.list().flatMap((w) => w.info.kinds))].sort();
+      p.reporter.log(
+        `waiting for a worker that runs kind '${p.spec.kind}' on topic(s) ${this.topics.join(', ')}` +
+          ` (the workers seen there run: ${kinds.join(', ') || 'none seen'}); giving up after ${String(this.timeoutMs)} ms`,
+        'stderr',
+      );
     }
     // Ask again now and then while requests wait, in case an announcement was lost.
     if (now - this.lastNotify > 1000 && [...this.pending.values()].some((p) => p.life.state === 'WAITING')) {

@@ -87,6 +87,12 @@ function program(done: (code: ExitCode) => void): Command {
       collect,
       [],
     )
+    .addOption(
+      new Option(
+        '--worker-timeout <ms>',
+        'worker-based engine: how long a task may wait for a worker to start it (default 60000)',
+      ).argParser(positiveInteger('--worker-timeout', 86_400_000)),
+    )
     .addOption(dbOption())
     .option('--input <name=value>', 'an input value, JSON when it parses (repeatable)', collect, [])
     .option('--json', 'print one JSON object per event instead')

@@ -19,6 +19,7 @@ export interface RunCommandOptions {
   readonly amqp?: string;
   readonly exchange?: string;
   readonly topic: readonly string[];
+  readonly workerTimeout?: number;
   readonly db?: string;
   readonly input: readonly string[];
   readonly json?: boolean;
@@ -42,6 +43,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
     ...(options.amqp !== undefined ? { url: options.amqp } : {}),
     ...(options.exchange !== undefined ? { exchange: options.exchange } : {}),
     ...(options.topic.length > 0 ? { topics: options.topic } : {}),
+    ...(options.workerTimeout !== undefined ? { timeoutMs: options.workerTimeout } : {}),
   };
   const service = new RunService({ db: options.db });
   try {

@@ -75,12 +75,14 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<Exit
     throw e;
   }
   const info = server.info;
+  // Listening for the stop signals before saying "ready": a supervisor may send one as soon as it reads that.
+  const stopped = stopSignal();
   say(
     `Worker ${info.id} on topic '${info.topic}' of ${redactUrl(url)} (exchange '${options.exchange}'), ` +
       `${String(info.concurrency)} at once, runs: ${info.kinds.join(', ')}. Ctrl-C or SIGTERM stops it.`,
     { event: 'ready', worker: info, url: redactUrl(url), exchange: options.exchange },
   );
-  const signal = await stopSignal();
+  const signal = await stopped;
   say(
     `${signal}: stopping; ${String(server.running)} task(s) running get up to ${String(options.grace)} ms to finish`,
     { event: 'stopping', signal, running: server.running },
