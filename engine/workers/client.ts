@@ -89,7 +89,19 @@ interface Pending {
 /** After this long without a worker for its kind, a request says so in the task's output. */
 const WAITING_NOTICE_MS = 2000;
 
+/**
+ * A worker is sent at most this many times its concurrency of this engine's
+ * requests; the rest wait here. Enough to keep it busy between a finish and
+ * the next request arriving, not so many that a worker joining later, or one
+ * that frees up sooner, finds nothing left to take.
+ */
+const MAX_LOAD = 2;
+
 const DEFAULT_URL = 'amqp://127.0.0.1';
+
+function firstOf<T>(set: ReadonlySet<T>): T {
+  return set.values().next().value as T;
+}
 
 export class WorkerClient {
   /** This engine's id: its queue, its reply key, the prefix of its request ids. */
@@ -99,6 +111,8 @@ export class WorkerClient {
   readonly topics: readonly string[];
   private readonly finder: WorkerFinder;
   private readonly pending = new Map<string, Pending>();
+  /** Requests not sent yet, by kind, oldest first. */
+  private readonly waiting = new Map<string, Set<Pending>>();
   private readonly timeoutMs: number;
   private readonly redeliveries: number;
   private readonly reconnectTimeoutMs: number;
@@ -223,6 +237,7 @@ export class WorkerClient {
         warned: false,
       };
       this.pending.set(p.id, p);
+      this.wait(p);
       this.dispatch(p, now);
     });
   }
@@ -262,18 +277,36 @@ export class WorkerClient {
     return `${this.id}:${String(this.seq++)}`;
   }
 
-  /** Sends a waiting request to the best worker for it, if there is one. */
-  private dispatch(p: Pending, now: number): void {
+  private wait(p: Pending): void {
+    let set = this.waiting.get(p.spec.kind);
+    if (!set) this.waiting.set(p.spec.kind, (set = new Set()));
+    set.add(p);
+  }
+
+  private unwait(p: Pending): void {
+    const set = this.waiting.get(p.spec.kind);
+    if (set?.delete(p) && set.size === 0) this.waiting.delete(p.spec.kind);
+  }
+
+  /**
+   * Sends a waiting request to the best worker for it. Returns false when no
+   * worker can take it now (none runs its kind, or all that do are full).
+   */
+  private dispatch(p: Pending, now: number): boolean {
+    if (p.life.state !== 'WAITING') return true;
     const link = this.link;
-    if (!link?.up) return;
-    const worker = this.finder.pick(p.spec.kind, p.lost) ?? this.finder.pick(p.spec.kind);
-    if (worker === undefined) return;
+    if (this.closed || !link?.up) return false;
+    const kind = p.spec.kind;
+    const worker = this.finder.pick(kind, p.lost, MAX_LOAD) ?? this.finder.pick(kind, undefined, MAX_LOAD);
+    if (worker === undefined) return false;
+    this.unwait(p);
     p.life.transition('PENDING', now);
     p.worker = worker;
     p.sends++;
     p.resync = false;
     this.finder.adjustLoad(worker, 1);
     this.send(p);
+    return true;
   }
 
   private send(p: Pending): void {
@@ -353,8 +386,9 @@ export class WorkerClient {
   }
 
   private dispatchWaiting(now: number): void {
-    for (const p of this.pending.values()) {
-      if (p.life.state === 'WAITING') this.dispatch(p, now);
+    for (const set of [...this.waiting.values()]) {
+      // Oldest first; the first that finds no worker means none can take its kind now.
+      for (const p of set) if (!this.dispatch(p, now)) break;
     }
   }
 
@@ -364,7 +398,9 @@ export class WorkerClient {
     if (!p || p.worker !== m.worker) return;
     const now = Date.now();
     switch (m.state) {
+      case 'queued':
       case 'running':
+        // A worker holds it: from now on its heartbeats, not a timeout, say whether it is alive.
         if (p.life.state === 'PENDING') p.life.transition('RUNNING', now);
         return;
       case 'progress':
@@ -399,6 +435,7 @@ export class WorkerClient {
     this.pending.set(p.id, p);
     p.worker = undefined;
     p.life.transition('WAITING', now);
+    this.wait(p);
     this.dispatch(p, now);
   }
 
@@ -473,6 +510,10 @@ export class WorkerClient {
       return;
     }
     for (const id of this.finder.clean(now)) this.workerLost(id, 'missed its heartbeats');
+    for (const set of this.waiting.values()) {
+      // Waiting for a free slot, not for a worker: that is no reason to give up.
+      if (set.size > 0 && this.finder.knows(firstOf(set).spec.kind)) for (const p of set) p.life.refresh(now);
+    }
     for (const p of [...this.pending.values()]) {
       if (p.life.expired(now)) {
         const where =
@@ -489,6 +530,7 @@ export class WorkerClient {
     }
     for (const p of this.pending.values()) {
       if (p.warned || p.life.state !== 'WAITING' || now - p.since < WAITING_NOTICE_MS) continue;
+      if (this.finder.knows(p.spec.kind)) continue;
       p.warned = true;
       const kinds = [...new Set(this.finder.list().flatMap((w) => w.info.kinds))].sort();
       p.reporter.log(
@@ -511,8 +553,13 @@ export class WorkerClient {
 
   private finish(p: Pending, r: JobResult): void {
     if (!this.pending.delete(p.id)) return;
-    if (p.worker !== undefined) this.finder.adjustLoad(p.worker, -1);
+    this.unwait(p);
     p.settle(r);
+    if (p.worker !== undefined) {
+      this.finder.adjustLoad(p.worker, -1);
+      // A slot is free: the oldest request waiting for one goes.
+      if (this.waiting.size > 0) this.dispatchWaiting(Date.now());
+    }
   }
 
   private changed(): void {

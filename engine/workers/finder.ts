@@ -65,12 +65,19 @@ export class WorkerFinder {
     return this.workers.get(id)?.kinds.has(kind) ?? false;
   }
 
+  /** Whether some known worker runs `kind`. */
+  knows(kind: string): boolean {
+    for (const e of this.workers.values()) if (e.kinds.has(kind)) return true;
+    return false;
+  }
+
   /**
    * The worker to send a `kind` request to: among those that run it (and are
    * not in `avoid`), the one with the most free slots for this engine, ties
-   * taken in turn so that equal workers share the work.
+   * taken in turn so that equal workers share the work. With `maxLoad`, a
+   * worker already holding `maxLoad` × its concurrency requests is passed over.
    */
-  pick(kind: string, avoid?: ReadonlySet<string>): string | undefined {
+  pick(kind: string, avoid?: ReadonlySet<string>, maxLoad = Infinity): string | undefined {
     let best: Entry | undefined;
     let bestFree = -Infinity;
     const all = [...this.workers.values()];
@@ -78,6 +85,7 @@ export class WorkerFinder {
     for (let i = 0; i < n; i++) {
       const e = all[(i + this.rotation) % n] as Entry;
       if (!e.kinds.has(kind) || avoid?.has(e.info.id)) continue;
+      if (e.load >= e.info.concurrency * maxLoad) continue;
       const free = e.info.concurrency - e.load;
       if (free > bestFree) {
         best = e;

@@ -97,6 +97,14 @@ const request = z
   });
 
 const response = z.discriminatedUnion('state', [
+  /** The worker has it and starts it when one of its slots frees up. */
+  z.strictObject({
+    v: z.literal(PROTOCOL_VERSION),
+    type: z.literal('response'),
+    id,
+    worker: id,
+    state: z.literal('queued'),
+  }),
   z.strictObject({
     v: z.literal(PROTOCOL_VERSION),
     type: z.literal('response'),

@@ -56,6 +56,14 @@ export class RequestLifecycle {
     return true;
   }
 
+  /**
+   * Starts the clock again for a request that waits with good reason: workers
+   * that run its kind are there, all busy with this engine's other requests.
+   */
+  refresh(now: number): void {
+    if (this.current === 'WAITING') this.since = now;
+  }
+
   /** True when no worker has started it within the timeout. */
   expired(now: number): boolean {
     if (this.timeoutMs === undefined) return false;

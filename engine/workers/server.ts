@@ -265,7 +265,10 @@ export class WorkerServer {
     }
     const job = { request: r, endpoint };
     if (this.active.size < this.info.concurrency) this.begin(job);
-    else this.queued.push(job);
+    else {
+      this.queued.push(job);
+      this.reply(r, { type: 'response', id: r.id, worker: this.info.id, state: 'queued' });
+    }
   }
 
   private begin(job: Job): void {

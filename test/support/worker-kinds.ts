@@ -11,7 +11,7 @@ export class Sleep extends Task {
     name: string,
     private readonly ms = 100,
   ) {
-    super({ name, optional: ['ms'], remote: { kind: 'test.sleep', args: [name, ms] } });
+    super({ name, provides: name, optional: ['ms'], remote: { kind: 'test.sleep', args: [name, ms] } });
   }
   async execute(args: Values, ctx: TaskContext): Promise<number> {
     const ms = typeof args.ms === 'number' ? args.ms : this.ms;
