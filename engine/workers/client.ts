@@ -8,14 +8,14 @@
  * they reappear (workers answer a repeated request from what they already
  * did, so it is not run twice).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
 import type { Values } from '../atoms/atom.js';
 import { AtomflowError, ExecutionFailure, RequestTimeout } from '../errors.js';
 import { Failure, type FailureDict } from '../failure.js';
 import type { Reporter } from '../executors/executor.js';
 import { WorkerFinder, type KnownWorker } from './finder.js';
-import { keys, parseMessage, type Announce, type Response } from './protocol.js';
+import { keys, parseMessage, type Announce, type Response, type WorkerInfo } from './protocol.js';
 import { RequestLifecycle } from './request.js';
 import { AmqpLink, BrokerUnavailable, redactUrl } from './transport.js';
 
@@ -274,7 +274,8 @@ export class WorkerClient {
   }
 
   private nextId(): string {
-    return `${this.id}:${String(this.seq++)}`;
+    // Unguessable, so that a forged response has to have seen the request it answers.
+    return `${this.id}:${String(this.seq++)}:${randomBytes(6).toString('base64url')}`;
   }
 
   private wait(p: Pending): void {
@@ -369,13 +370,13 @@ export class WorkerClient {
   private announced(m: Announce): void {
     const now = Date.now();
     const w = m.worker;
-    if (m.state === 'down') {
-      // It finishes or gives back what it has; it takes nothing new.
-      if (this.finder.remove(w.id)) this.changed();
-      return;
-    }
-    const isNew = this.finder.seen(w, now);
-    if (isNew) this.changed();
+    // A worker going down finishes or gives back what it has and takes nothing new; it still beats, so
+    // its heartbeats keep watching the requests it holds until it leaves.
+    const draining = m.state === 'down';
+    const wasDraining = this.finder.get(w.id)?.draining;
+    const isNew = this.finder.seen(w, now, draining);
+    if (isNew || wasDraining !== draining) this.changed();
+    if (draining) return;
     for (const p of this.pending.values()) {
       if (p.resync && p.worker === w.id) {
         p.resync = false;
@@ -440,9 +441,9 @@ export class WorkerClient {
   }
 
   /** A worker is gone: its requests go to others, or fail when they have been sent too often. */
-  private workerLost(id: string, why: string): void {
-    const info = this.finder.list().find((w) => w.info.id === id)?.info;
-    if (this.finder.remove(id)) this.changed();
+  private workerLost(id: string, why: string, known?: WorkerInfo): void {
+    const info = known ?? this.finder.get(id)?.info;
+    if (this.finder.remove(id) || known) this.changed();
     const now = Date.now();
     for (const p of [...this.pending.values()]) {
       if (p.worker !== id || p.life.done) continue;
@@ -479,8 +480,8 @@ export class WorkerClient {
   private up(): void {
     const now = Date.now();
     this.downSince = undefined;
-    // Workers could not be heard while we were away: give each a fresh window to show up again.
-    for (const w of this.finder.list()) this.finder.seen(w.info, now);
+    // Workers could not be heard while we were away: each gets a fresh window to show up again.
+    this.finder.reconfirm(now);
     this.notify();
     this.dispatchWaiting(now);
   }
@@ -509,7 +510,7 @@ export class WorkerClient {
       }
       return;
     }
-    for (const id of this.finder.clean(now)) this.workerLost(id, 'missed its heartbeats');
+    for (const info of this.finder.expire(now)) this.workerLost(info.id, 'missed its heartbeats', info);
     for (const set of this.waiting.values()) {
       // Waiting for a free slot, not for a worker: that is no reason to give up.
       if (set.size > 0 && this.finder.knows(firstOf(set).spec.kind)) for (const p of set) p.life.refresh(now);

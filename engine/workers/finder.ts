@@ -15,6 +15,8 @@ export interface KnownWorker {
   readonly lastSeen: number;
   /** Requests of this engine it has and has not finished. */
   readonly load: number;
+  /** It is shutting down: it finishes what it has and takes nothing new. */
+  readonly draining: boolean;
 }
 
 interface Entry {
@@ -22,6 +24,10 @@ interface Entry {
   kinds: ReadonlySet<string>;
   lastSeen: number;
   load: number;
+  /** It is shutting down: it finishes what it has and takes nothing new. */
+  draining: boolean;
+  /** Not heard from since our connection came back: its queue may not exist yet. */
+  unconfirmed: boolean;
 }
 
 export class WorkerFinder {
@@ -33,10 +39,15 @@ export class WorkerFinder {
     private readonly expiryMs?: number,
   ) {}
 
-  /** A worker announced itself (or beat). Returns true when it was not known before. */
-  seen(info: WorkerInfo, now: number): boolean {
+  /**
+   * A worker announced itself (or beat); `draining` when it said it is
+   * shutting down. Returns true when it was not known before.
+   */
+  seen(info: WorkerInfo, now: number, draining = false): boolean {
     const entry = this.workers.get(info.id);
     if (entry) {
+      entry.draining = draining;
+      entry.unconfirmed = false;
       if (
         entry.info.kinds.length !== info.kinds.length ||
         entry.info.kinds.some((k, i) => k !== info.kinds[i])
@@ -47,7 +58,14 @@ export class WorkerFinder {
       entry.lastSeen = now;
       return false;
     }
-    this.workers.set(info.id, { info, kinds: new Set(info.kinds), lastSeen: now, load: 0 });
+    this.workers.set(info.id, {
+      info,
+      kinds: new Set(info.kinds),
+      lastSeen: now,
+      load: 0,
+      draining,
+      unconfirmed: false,
+    });
     return true;
   }
 
@@ -67,7 +85,7 @@ export class WorkerFinder {
 
   /** Whether some known worker runs `kind`. */
   knows(kind: string): boolean {
-    for (const e of this.workers.values()) if (e.kinds.has(kind)) return true;
+    for (const e of this.workers.values()) if (!e.draining && e.kinds.has(kind)) return true;
     return false;
   }
 
@@ -84,7 +102,7 @@ export class WorkerFinder {
     const n = all.length;
     for (let i = 0; i < n; i++) {
       const e = all[(i + this.rotation) % n] as Entry;
-      if (!e.kinds.has(kind) || avoid?.has(e.info.id)) continue;
+      if (e.draining || e.unconfirmed || !e.kinds.has(kind) || avoid?.has(e.info.id)) continue;
       if (e.load >= e.info.concurrency * maxLoad) continue;
       const free = e.info.concurrency - e.load;
       if (free > bestFree) {
@@ -102,20 +120,48 @@ export class WorkerFinder {
     if (e) e.load = Math.max(0, e.load + delta);
   }
 
+  /**
+   * Our connection came back: every worker gets a fresh expiry window to
+   * announce itself again, and is sent nothing until it has (until then its
+   * queue may not exist, and a request to it would be lost).
+   */
+  reconfirm(now: number): void {
+    for (const e of this.workers.values()) {
+      e.lastSeen = now;
+      e.unconfirmed = true;
+    }
+  }
+
   /** Forgets the workers not heard from in time; returns their ids. */
   clean(now: number): string[] {
-    const gone: string[] = [];
-    for (const [id, e] of this.workers) {
+    return this.expire(now).map((w) => w.id);
+  }
+
+  /** As {@link clean}, returning what was known of each worker forgotten. */
+  expire(now: number): WorkerInfo[] {
+    const gone: WorkerInfo[] = [];
+    for (const e of this.workers.values()) {
       const expiry = this.expiryMs ?? e.info.heartbeatMs * MISSED_HEARTBEATS;
-      if (expiry > 0 && now - e.lastSeen > expiry) gone.push(id);
+      if (expiry > 0 && now - e.lastSeen > expiry) gone.push(e.info);
     }
-    for (const id of gone) this.workers.delete(id);
+    for (const w of gone) this.workers.delete(w.id);
     return gone;
+  }
+
+  /** What is known of worker `id`. */
+  get(id: string): KnownWorker | undefined {
+    const e = this.workers.get(id);
+    return e ? { info: e.info, lastSeen: e.lastSeen, load: e.load, draining: e.draining } : undefined;
   }
 
   /** A snapshot, for a workers panel. */
   list(): KnownWorker[] {
-    return [...this.workers.values()].map((e) => ({ info: e.info, lastSeen: e.lastSeen, load: e.load }));
+    return [...this.workers.values()].map((e) => ({
+      info: e.info,
+      lastSeen: e.lastSeen,
+      load: e.load,
+      draining: e.draining,
+    }));
   }
 
   get size(): number {

@@ -214,7 +214,10 @@ export class AmqpLink {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    const ch = this.channel;
     this.channel = undefined;
+    // The channel first: closing the connection alone drops frames still queued on it (the last results).
+    await ch?.close().catch(() => undefined);
     await this.model.close().catch(() => undefined);
   }
 }
