@@ -105,7 +105,7 @@ export function w6Sentences(rows: readonly Row[]): string | null {
           (tf
             ? `; TaskFlow ${fmt(r.taskflow_throughput?.median ?? NaN)} tasks/s, ${fmt(r.taskflow!.median)} ms = ` +
               `${times(r.throughput_ratio)} the throughput${linear ? '' : ' (target ≥ 10×)'}`
-            : '; TaskFlow: null') +
+            : '; TaskFlow not measured') +
           `${cost}.`,
       );
     } else {
@@ -114,7 +114,7 @@ export function w6Sentences(rows: readonly Row[]): string | null {
           `${fmt(r.ideal ?? NaN)} s (target ≤ 1.05×)` +
           (tf
             ? `; TaskFlow ${fmt(r.taskflow!.median)} s = ${ratio(r.taskflow_makespan_over_ideal)}`
-            : '; TaskFlow: null') +
+            : '; TaskFlow not measured') +
           `${cost}.`,
       );
     }
