@@ -24,9 +24,12 @@ if ! rabbitmqctl -n rabbit@localhost status >/dev/null 2>&1; then
   echo "RabbitMQ: starting rabbit@localhost on 127.0.0.1:5672"
   rabbitmq-server -detached
 fi
-rabbitmqctl -n rabbit@localhost await_startup --timeout 120
-for _ in $(seq 1 60); do
-  port_open && { echo "RabbitMQ: up"; exit 0; }
+# await_startup fails at once until the new node has registered itself: ask again until it answers.
+for _ in $(seq 1 120); do
+  if rabbitmqctl -n rabbit@localhost await_startup --timeout 60 >/dev/null 2>&1 && port_open; then
+    echo "RabbitMQ: up"
+    exit 0
+  fi
   sleep 1
 done
 echo "RabbitMQ: the broker did not open 127.0.0.1:5672" >&2
