@@ -10,17 +10,19 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
-import type { Values } from '../atoms/atom.js';
 import { AtomflowError, ExecutionFailure, RequestTimeout } from '../errors.js';
-import { Failure, type FailureDict } from '../failure.js';
+import { Failure } from '../failure.js';
 import type { Reporter } from '../executors/executor.js';
 import { WorkerFinder, type KnownWorker } from './finder.js';
 import { keys, parseMessage, type Announce, type Response, type WorkerInfo } from './protocol.js';
 import { RequestLifecycle } from './request.js';
+import { PendingRequests, requestMessage, type JobResult, type JobSpec, type Pending } from './pending.js';
 import { AmqpLink, BrokerUnavailable, redactUrl } from './transport.js';
 
 /** A worker stopped answering while it had the request, and it could not be sent again. */
 export class WorkerLost extends ExecutionFailure {}
+
+export type { JobResult, JobSpec };
 
 /** Options of {@link WorkerClient.connect}. */
 export interface WorkerClientOptions {
@@ -46,46 +48,6 @@ export interface WorkerClientOptions {
   log?: (text: string) => void;
 }
 
-/** One execute or revert to run remotely. */
-export interface JobSpec {
-  /** The worker endpoint that rebuilds the task, and its arguments. */
-  readonly kind: string;
-  readonly args: readonly unknown[];
-  readonly name: string;
-  readonly uuid: string;
-  readonly action: 'execute' | 'revert';
-  readonly arguments: Values;
-  readonly result?: unknown;
-  readonly resultFailure?: FailureDict;
-  readonly failures?: Readonly<Record<string, FailureDict>>;
-  readonly timeoutMs?: number;
-}
-
-/** How a job ended. `cancelled`: it never reached a worker. */
-export type JobResult =
-  | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly failure: Failure; readonly cancelled?: true };
-
-interface Pending {
-  readonly spec: JobSpec;
-  readonly reporter: Reporter;
-  readonly owner: unknown;
-  readonly life: RequestLifecycle;
-  readonly settle: (r: JobResult) => void;
-  /** The id of the current attempt (responses to older attempts are ignored). */
-  id: string;
-  /** Sends so far, counting the first. */
-  sends: number;
-  worker: string | undefined;
-  /** Workers lost while they had it: tried last. */
-  readonly lost: Set<string>;
-  /** The connection dropped since it was sent: send it again when its worker is back. */
-  resync: boolean;
-  /** When it was submitted, and whether the task was told that no worker can take it yet. */
-  readonly since: number;
-  warned: boolean;
-}
-
 /** After this long without a worker for its kind, a request says so in the task's output. */
 const WAITING_NOTICE_MS = 2000;
 
@@ -99,10 +61,6 @@ const MAX_LOAD = 2;
 
 const DEFAULT_URL = 'amqp://127.0.0.1';
 
-function firstOf<T>(set: ReadonlySet<T>): T {
-  return set.values().next().value as T;
-}
-
 export class WorkerClient {
   /** This engine's id: its queue, its reply key, the prefix of its request ids. */
   readonly id = randomUUID();
@@ -110,9 +68,7 @@ export class WorkerClient {
   readonly exchange: string;
   readonly topics: readonly string[];
   private readonly finder: WorkerFinder;
-  private readonly pending = new Map<string, Pending>();
-  /** Requests not sent yet, by kind, oldest first. */
-  private readonly waiting = new Map<string, Set<Pending>>();
+  private readonly pending = new PendingRequests();
   private readonly timeoutMs: number;
   private readonly redeliveries: number;
   private readonly reconnectTimeoutMs: number;
@@ -236,15 +192,14 @@ export class WorkerClient {
         since: now,
         warned: false,
       };
-      this.pending.set(p.id, p);
-      this.wait(p);
+      this.pending.add(p);
       this.dispatch(p, now);
     });
   }
 
   /** Requests of `owner` that no worker has started settle as cancelled. */
   cancelWaiting(owner: unknown): void {
-    for (const p of [...this.pending.values()]) {
+    for (const p of this.pending.all()) {
       if (p.owner === owner && p.life.state === 'WAITING') {
         this.finish(p, {
           ok: false,
@@ -257,7 +212,7 @@ export class WorkerClient {
 
   /** Fails every request of `owner` still out (the run was cancelled or stopped). */
   failAll(owner: unknown, why: string): void {
-    for (const p of [...this.pending.values()]) {
+    for (const p of this.pending.all()) {
       if (p.owner === owner) this.fail(p, new RequestTimeout(why));
     }
   }
@@ -267,7 +222,7 @@ export class WorkerClient {
     if (this.closed) return;
     this.closed = true;
     if (this.ticker) clearInterval(this.ticker);
-    for (const p of [...this.pending.values()]) {
+    for (const p of this.pending.all()) {
       this.fail(p, new RequestTimeout(`The engine stopped before '${p.spec.name}' finished on a worker`));
     }
     await this.link?.close();
@@ -276,17 +231,6 @@ export class WorkerClient {
   private nextId(): string {
     // Unguessable, so that a forged response has to have seen the request it answers.
     return `${this.id}:${String(this.seq++)}:${randomBytes(6).toString('base64url')}`;
-  }
-
-  private wait(p: Pending): void {
-    let set = this.waiting.get(p.spec.kind);
-    if (!set) this.waiting.set(p.spec.kind, (set = new Set()));
-    set.add(p);
-  }
-
-  private unwait(p: Pending): void {
-    const set = this.waiting.get(p.spec.kind);
-    if (set?.delete(p) && set.size === 0) this.waiting.delete(p.spec.kind);
   }
 
   /**
@@ -300,7 +244,7 @@ export class WorkerClient {
     const kind = p.spec.kind;
     const worker = this.finder.pick(kind, p.lost, MAX_LOAD) ?? this.finder.pick(kind, undefined, MAX_LOAD);
     if (worker === undefined) return false;
-    this.unwait(p);
+    this.pending.sent(p);
     p.life.transition('PENDING', now);
     p.worker = worker;
     p.sends++;
@@ -311,29 +255,10 @@ export class WorkerClient {
   }
 
   private send(p: Pending): void {
-    const s = p.spec;
     try {
       const sent = this.link?.publish(
         keys.worker(p.worker as string),
-        {
-          type: 'request',
-          id: p.id,
-          replyTo: keys.client(this.id),
-          kind: s.kind,
-          args: [...s.args],
-          name: s.name,
-          uuid: s.uuid,
-          action: s.action,
-          attempt: p.reporter.attempt ?? 1,
-          arguments: s.arguments,
-          ...(s.action === 'revert'
-            ? {
-                ...(s.resultFailure ? { resultFailure: s.resultFailure } : { result: s.result }),
-                ...(s.failures && Object.keys(s.failures).length > 0 ? { failures: { ...s.failures } } : {}),
-              }
-            : {}),
-          ...(s.timeoutMs !== undefined ? { timeoutMs: s.timeoutMs } : {}),
-        },
+        requestMessage(p, keys.client(this.id)),
         { mandatory: true },
       );
       // Not sent (the connection just dropped): sent again once it is back.
@@ -387,9 +312,9 @@ export class WorkerClient {
   }
 
   private dispatchWaiting(now: number): void {
-    for (const set of [...this.waiting.values()]) {
+    for (const group of this.pending.waitingByKind()) {
       // Oldest first; the first that finds no worker means none can take its kind now.
-      for (const p of set) if (!this.dispatch(p, now)) break;
+      for (const p of group) if (!this.dispatch(p, now)) break;
     }
   }
 
@@ -431,12 +356,9 @@ export class WorkerClient {
   /** Sends `p` again, under a new attempt id. */
   private requeue(p: Pending, now: number, lost: boolean): void {
     if (lost && p.worker !== undefined) p.lost.add(p.worker);
-    this.pending.delete(p.id);
-    p.id = this.nextId();
-    this.pending.set(p.id, p);
     p.worker = undefined;
     p.life.transition('WAITING', now);
-    this.wait(p);
+    this.pending.again(p, this.nextId());
     this.dispatch(p, now);
   }
 
@@ -445,7 +367,7 @@ export class WorkerClient {
     const info = known ?? this.finder.get(id)?.info;
     if (this.finder.remove(id) || known) this.changed();
     const now = Date.now();
-    for (const p of [...this.pending.values()]) {
+    for (const p of this.pending.all()) {
       if (p.worker !== id || p.life.done) continue;
       if (p.sends <= this.redeliveries) {
         this.log(
@@ -498,7 +420,7 @@ export class WorkerClient {
     if (this.downSince !== undefined) {
       if (now - this.downSince > this.reconnectTimeoutMs) {
         const why = this.link?.error?.message ?? 'no answer';
-        for (const p of [...this.pending.values()]) {
+        for (const p of this.pending.all()) {
           this.fail(
             p,
             new BrokerUnavailable(
@@ -511,11 +433,11 @@ export class WorkerClient {
       return;
     }
     for (const info of this.finder.expire(now)) this.workerLost(info.id, 'missed its heartbeats', info);
-    for (const set of this.waiting.values()) {
+    for (const [kind, group] of this.pending.waitingKinds()) {
       // Waiting for a free slot, not for a worker: that is no reason to give up.
-      if (set.size > 0 && this.finder.knows(firstOf(set).spec.kind)) for (const p of set) p.life.refresh(now);
+      if (this.finder.knows(kind)) for (const p of group) p.life.refresh(now);
     }
-    for (const p of [...this.pending.values()]) {
+    for (const p of this.pending.all()) {
       if (p.life.expired(now)) {
         const where =
           p.worker === undefined
@@ -541,7 +463,7 @@ export class WorkerClient {
       );
     }
     // Ask again now and then while requests wait, in case an announcement was lost.
-    if (now - this.lastNotify > 1000 && [...this.pending.values()].some((p) => p.life.state === 'WAITING')) {
+    if (now - this.lastNotify > 1000 && this.pending.anyWaiting) {
       this.notify();
     }
   }
@@ -553,13 +475,12 @@ export class WorkerClient {
   }
 
   private finish(p: Pending, r: JobResult): void {
-    if (!this.pending.delete(p.id)) return;
-    this.unwait(p);
+    if (!this.pending.remove(p)) return;
     p.settle(r);
     if (p.worker !== undefined) {
       this.finder.adjustLoad(p.worker, -1);
       // A slot is free: the oldest request waiting for one goes.
-      if (this.waiting.size > 0) this.dispatchWaiting(Date.now());
+      if (this.pending.anyWaiting) this.dispatchWaiting(Date.now());
     }
   }
 
