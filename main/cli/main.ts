@@ -9,6 +9,7 @@ import { deleteCommand } from './commands/delete.js';
 import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
+import { serveCommand } from './commands/serve.js';
 import { showCommand } from './commands/show.js';
 import { validateCommand } from './commands/validate.js';
 import { workerCommand } from './commands/worker.js';
@@ -43,6 +44,16 @@ function positiveInteger(name: string, max = Number.MAX_SAFE_INTEGER) {
     }
     return n;
   };
+}
+
+function portNumber(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n > 65_535) {
+    throw new InvalidArgumentError(
+      `--port must be a whole number from 0 to 65535 (0: any free port), got '${text}'.`,
+    );
+  }
+  return n;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -198,6 +209,19 @@ function program(done: (code: ExitCode) => void): Command {
     .option('--json', 'print the list as JSON')
     .action(async (options: Parameters<typeof workersCommand>[0]) => {
       done(await workersCommand(options));
+    });
+
+  root
+    .command('serve')
+    .description(
+      'serve the user interface to a browser on 127.0.0.1; prints the URL to open (with its access token)',
+    )
+    .addOption(new Option('--port <n>', 'the port (default: any free one)').argParser(portNumber))
+    .addOption(dbOption())
+    .option('--open', 'open the URL in the default browser')
+    .option('--json', 'print the URL as a JSON line: {"event":"ready","url":…,"port":…,"token":…}')
+    .action(async (options: Parameters<typeof serveCommand>[0]) => {
+      done(await serveCommand(options));
     });
 
   return root;
