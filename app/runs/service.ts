@@ -14,6 +14,7 @@ import {
   type Engine,
   type FlowEvent,
   type LoadOptions,
+  type ProcessPool,
   type SqliteBackendOptions,
 } from '../../engine/index.js';
 import { buildFlow, validateDocument, type FlowDocument } from '../document/index.js';
@@ -45,6 +46,11 @@ export interface RunServiceOptions {
   readonly db?: string;
   /** Options of the SQLite backend (e.g. `synchronous: 'normal'` for speed over power-loss safety). */
   readonly backend?: SqliteBackendOptions;
+  /**
+   * The process pool of parallel runs (the desktop app's runs on Electron
+   * utility processes); default: the host's shared pool. The service does not close it.
+   */
+  readonly pool?: ProcessPool;
 }
 
 /** Options of {@link RunService.resume}. */
@@ -105,10 +111,18 @@ export class RunService {
     console.warn('atomflow: a run event listener failed:', error);
   };
 
+  private readonly pool: ProcessPool | undefined;
+
+  /** The pool for a parallel run, when the service was given one. */
+  private poolOption(load: LoadOptions): { pool?: ProcessPool } {
+    return this.pool !== undefined && load.engine === 'parallel' ? { pool: this.pool } : {};
+  }
+
   constructor(options: RunServiceOptions = {}) {
     this.path = resolveDatabasePath({ db: options.db });
     this.usesDefaultPath = this.path === defaultDatabasePath();
     this.backendOptions = options.backend ?? {};
+    this.pool = options.pool;
   }
 
   /**
@@ -166,6 +180,7 @@ export class RunService {
     backend.saveLogbook(book);
     const run = loadEngine(buildFlow(doc), {
       ...load,
+      ...this.poolOption(load),
       backend,
       flowDetail: fd,
       store: doc.inputs ?? {},
@@ -222,6 +237,7 @@ export class RunService {
     const lost = !fd.atoms.has(INJECTOR_NAME) && Object.keys(meta.inputs).length > 0;
     const engine = loadEngine(buildFlow(doc), {
       ...load,
+      ...this.poolOption(load),
       backend: this.backend,
       flowDetail: fd,
       ...(lost ? { store: meta.inputs } : {}),

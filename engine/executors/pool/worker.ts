@@ -2,6 +2,12 @@
  * The program a pool process runs: it rebuilds each task from its reference,
  * runs `execute` or `revert`, and reports progress, output and the outcome to
  * the engine. One task at a time; a new task object for every run.
+ *
+ * It talks to the engine over one of two transports, with the same messages:
+ * Node's IPC channel (`process.send` / `process.on('message')`) when
+ * `child_process.fork` started it, or `process.parentPort` when Electron's
+ * `utilityProcess.fork` did (the desktop app, `main/electron/utility-spawner.ts`).
+ * The port is found by duck typing, so the engine never imports Electron.
  */
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,8 +17,29 @@ import { Failure } from '../../failure.js';
 import { asText } from '../serial.js';
 import { toWorker, type FromWorker, type RunMessage } from './protocol.js';
 
+/** What this program uses of Electron's `process.parentPort` (a utility process's channel to its parent). */
+interface ParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): unknown;
+}
+
+/** Set (and truthy) only in an Electron utility process; `undefined` under Node, `null` elsewhere in Electron. */
+const parentPort = (process as { parentPort?: ParentPort | null }).parentPort ?? undefined;
+
 function send(message: FromWorker): void {
-  process.send?.(message);
+  if (parentPort) parentPort.postMessage(message);
+  else process.send?.(message);
+}
+
+/** Calls `listener` with each message from the engine, whichever the transport. */
+function onMessage(listener: (raw: unknown) => void): void {
+  if (parentPort) {
+    parentPort.on('message', (event) => {
+      listener(event.data);
+    });
+  } else {
+    process.on('message', listener);
+  }
 }
 
 function moduleUrl(module: string): string {
@@ -82,7 +109,7 @@ async function run(m: RunMessage): Promise<void> {
   }
 }
 
-process.on('message', (raw: unknown) => {
+onMessage((raw) => {
   const parsed = toWorker.safeParse(raw);
   if (!parsed.success) {
     // Nothing to answer to: the engine only sends valid messages, so this is a bug or a stranger.
@@ -94,6 +121,7 @@ process.on('message', (raw: unknown) => {
 });
 // Ctrl-C in a terminal reaches the whole process group; the engine decides what stops, not the signal.
 process.on('SIGINT', () => undefined);
-// The engine is gone: so is the reason to live.
+// The engine is gone: so is the reason to live. (A utility process has no such event:
+// Electron ends it with the app.)
 process.on('disconnect', () => process.exit(0));
 send({ type: 'ready', pid: process.pid });
