@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -42,6 +43,45 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The renderer runs in a page: browser globals only, the rules of hooks, and the host reached
+    // through app/contract's types alone (never the engine, the hosts or Node).
+    files: ['renderer/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      ...reactHooks.configs.flat.recommended.rules,
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(engine|main)(/|$)',
+              message: 'renderer/ talks to the host through app/contract only.',
+            },
+            {
+              regex: '^(\\.\\./)+app/(?!contract/)',
+              message: 'renderer/ may use app/contract only.',
+            },
+            {
+              regex: '^(\\.\\./)+app/contract/',
+              allowTypeImports: true,
+              message: 'renderer/ imports types from app/contract, never its code (zod stays in the host).',
+            },
+            {
+              regex: '^(node:|electron$|ws$|better-sqlite3$)',
+              message: 'renderer/ runs in a page, without Node.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Playwright specs: Node code whose page.evaluate callbacks run in the browser.
+    files: ['e2e/**/*.ts', 'playwright.config.ts'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
   {
     files: ['test/**/*.ts', 'engine/**/*.test.ts', 'bench/**/*.ts'],
