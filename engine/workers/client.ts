@@ -59,6 +59,13 @@ const WAITING_NOTICE_MS = 2000;
  */
 const MAX_LOAD = 2;
 
+/**
+ * After our connection comes back, how long a worker may take to reconnect
+ * and announce itself before it counts as lost (amqplib's recovery backs off
+ * up to 1 s between attempts, and a restarted broker is slow at first).
+ */
+const RECONNECT_GRACE_MS = 10_000;
+
 const DEFAULT_URL = 'amqp://127.0.0.1';
 
 export class WorkerClient {
@@ -403,7 +410,7 @@ export class WorkerClient {
     const now = Date.now();
     this.downSince = undefined;
     // Workers could not be heard while we were away: each gets a fresh window to show up again.
-    this.finder.reconfirm(now);
+    this.finder.reconfirm(now, RECONNECT_GRACE_MS);
     this.notify();
     this.dispatchWaiting(now);
   }

@@ -28,6 +28,8 @@ interface Entry {
   draining: boolean;
   /** Not heard from since our connection came back: its queue may not exist yet. */
   unconfirmed: boolean;
+  /** Until then it is not expired, whatever its heartbeats: it is reconnecting too. */
+  graceUntil: number;
 }
 
 export class WorkerFinder {
@@ -48,6 +50,7 @@ export class WorkerFinder {
     if (entry) {
       entry.draining = draining;
       entry.unconfirmed = false;
+      entry.graceUntil = 0;
       if (
         entry.info.kinds.length !== info.kinds.length ||
         entry.info.kinds.some((k, i) => k !== info.kinds[i])
@@ -65,6 +68,7 @@ export class WorkerFinder {
       load: 0,
       draining,
       unconfirmed: false,
+      graceUntil: 0,
     });
     return true;
   }
@@ -121,14 +125,15 @@ export class WorkerFinder {
   }
 
   /**
-   * Our connection came back: every worker gets a fresh expiry window to
-   * announce itself again, and is sent nothing until it has (until then its
-   * queue may not exist, and a request to it would be lost).
+   * Our connection came back: every worker gets `graceMs` to reconnect and
+   * announce itself again (its own reconnect backs off too), and is sent
+   * nothing until it has (until then its queue may not exist, and a request
+   * to it would be lost).
    */
-  reconfirm(now: number): void {
+  reconfirm(now: number, graceMs: number): void {
     for (const e of this.workers.values()) {
-      e.lastSeen = now;
       e.unconfirmed = true;
+      e.graceUntil = now + graceMs;
     }
   }
 
@@ -142,7 +147,8 @@ export class WorkerFinder {
     const gone: WorkerInfo[] = [];
     for (const e of this.workers.values()) {
       const expiry = this.expiryMs ?? e.info.heartbeatMs * MISSED_HEARTBEATS;
-      if (expiry > 0 && now - e.lastSeen > expiry) gone.push(e.info);
+      if (e.graceUntil > now) continue;
+      if (expiry > 0 && now - Math.max(e.lastSeen, e.graceUntil) > expiry) gone.push(e.info);
     }
     for (const w of gone) this.workers.delete(w.id);
     return gone;
