@@ -88,7 +88,7 @@ export {
   type JobResult,
 } from './executors/pool/pool.js';
 export type { Spawner, PoolProcess } from './executors/pool/spawner.js';
-export { forkSpawner } from './executors/pool/spawner.js';
+export { forkSpawner, lines as readLines } from './executors/pool/spawner.js';
 export {
   WorkerClient,
   WorkerLost,

@@ -7,28 +7,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { contentType } from '../content-types.js';
 import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY } from './security.js';
-
-/** Content types of what a vite build writes; anything else is bytes. */
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-};
 
 /** The headers of every answer, files and refusals alike. */
 export function appHeaders(contentType: string): Record<string, string> {
@@ -101,7 +81,7 @@ export function appProtocolHandler(root: string): (request: Request) => Promise<
       if (!(await isFile(file)))
         return refusal(404, 'The user interface is not built (out/renderer/index.html)');
     }
-    const type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const type = contentType(file);
     const body = request.method === 'HEAD' ? null : await readFile(file);
     return new Response(body, { status: 200, headers: appHeaders(type) });
   };

@@ -11,7 +11,7 @@
  * checked under plain Node (`test/electron/utility-spawner.test.ts`).
  */
 import { existsSync } from 'node:fs';
-import type { PoolProcess, Spawner } from '../../engine/index.js';
+import { readLines as lines, type PoolProcess, type Spawner } from '../../engine/index.js';
 
 /** What the spawner uses of an Electron `UtilityProcess` (which satisfies it). */
 export interface UtilityChild {
@@ -55,22 +55,6 @@ export interface UtilitySpawnerOptions {
 
 type ExitListener = (code: number | null, signal: string | null, error?: Error) => void;
 type OutputListener = (stream: 'stdout' | 'stderr', line: string) => void;
-
-function lines(stream: NodeJS.ReadableStream, emit: (line: string) => void): void {
-  let buffer = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    buffer += chunk;
-    let i: number;
-    while ((i = buffer.indexOf('\n')) >= 0) {
-      emit(buffer.slice(0, i));
-      buffer = buffer.slice(i + 1);
-    }
-  });
-  stream.on('end', () => {
-    if (buffer) emit(buffer);
-  });
-}
 
 /**
  * A pool process that never started. Like a failed `fork`, it reports that

@@ -35,7 +35,8 @@ function workerEntry(): { entry: string; execArgv: string[] } {
   return { entry: fileURLToPath(new URL('./worker.js', here)), execArgv: [] };
 }
 
-function lines(stream: NodeJS.ReadableStream, emit: (line: string) => void): void {
+/** Calls `emit` with each line a process writes to `stream` (the last one even without a newline). */
+export function lines(stream: NodeJS.ReadableStream, emit: (line: string) => void): void {
   let buffer = '';
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {

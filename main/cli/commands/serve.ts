@@ -11,6 +11,7 @@ import { RunService, defaultDatabasePath } from '../../../app/runs/index.js';
 import { WS_PATH, openInBrowser, startWebHost, type WebHost } from '../../web/index.js';
 import { CliError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
+import { stopSignal } from '../stop-signal.js';
 
 /** Options of `atomflow serve`, as commander parses them. */
 export interface ServeCommandOptions {
@@ -18,20 +19,6 @@ export interface ServeCommandOptions {
   readonly db?: string;
   readonly open?: boolean;
   readonly json?: boolean;
-}
-
-/** Resolves on the first SIGTERM or SIGINT; a second one exits at once. */
-function stopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    let seen = false;
-    const on = (signal: NodeJS.Signals): void => {
-      if (seen) process.exit(EXIT.failed);
-      seen = true;
-      resolve(signal);
-    };
-    process.on('SIGTERM', on);
-    process.on('SIGINT', on);
-  });
 }
 
 /** An unexpected error in full (its stack), for the log. */

@@ -7,6 +7,7 @@ import { BrokerUnavailable, WorkerServer, redactUrl } from '../../../engine/inde
 import { catalogEndpoints, UnknownKindError } from '../../../app/catalog/index.js';
 import { CliError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
+import { stopSignal } from '../stop-signal.js';
 
 /** Options of `atomflow worker`, as commander parses them. */
 export interface WorkerCommandOptions {
@@ -19,20 +20,6 @@ export interface WorkerCommandOptions {
   readonly heartbeat: number;
   readonly grace: number;
   readonly json?: boolean;
-}
-
-/** Resolves on the first SIGTERM or SIGINT; a second one exits at once. */
-function stopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    let seen = false;
-    const on = (signal: NodeJS.Signals): void => {
-      if (seen) process.exit(EXIT.failed);
-      seen = true;
-      resolve(signal);
-    };
-    process.on('SIGTERM', on);
-    process.on('SIGINT', on);
-  });
 }
 
 export async function workerCommand(options: WorkerCommandOptions): Promise<ExitCode> {
