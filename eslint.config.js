@@ -84,7 +84,12 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
   {
-    files: ['test/**/*.ts', 'engine/**/*.test.ts', 'bench/**/*.ts'],
+    // Component tests of the renderer run in happy-dom: browser globals too.
+    files: ['test/renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+  {
+    files: ['test/**/*.ts', 'test/**/*.tsx', 'engine/**/*.test.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/require-await': 'off',

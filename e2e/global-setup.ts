@@ -13,7 +13,7 @@ import { describeHost, E2E_TMP, ROOT, SERVER_FILE, urlIn, type ServedHost } from
 
 const BUILT_INDEX = join(ROOT, 'out', 'renderer', 'index.html');
 /** What the renderer's build is made from. */
-const BUILD_INPUTS = ['renderer', 'app/contract', 'vite.config.ts', 'package-lock.json'];
+const BUILD_INPUTS = ['renderer', 'app/contract', 'examples', 'vite.config.ts', 'package-lock.json'];
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 5_000;
 

@@ -36,17 +36,20 @@ test('the shell loads from the printed URL, connects and shows the task kinds', 
   const toolbar = page.locator('header.toolbar');
   await expect(toolbar.getByText('Atomflow', { exact: true })).toBeVisible();
   for (const name of ['New', 'Open', 'Save']) {
-    const button = toolbar.getByRole('button', { name });
-    await expect(button).toBeDisabled();
-    await expect(button).toHaveAttribute('title', /arrives with the flow designer/i);
+    const button = toolbar.getByRole('button', { name, exact: true });
+    await expect(button).toBeEnabled();
+    await expect(button).toHaveAttribute('title', new RegExp(`^${name} \\((Ctrl|⌘)\\+`));
   }
+  // An empty flow cannot run, and says why.
+  await expect(page.getByTestId('run')).toBeDisabled();
+  await expect(page.getByTestId('run-reason')).toHaveText('The flow has no tasks yet');
   await expect(page.getByTestId('engine')).toHaveText(/Engine\s*Serial/);
 
   await expect(page.locator('.react-flow')).toBeVisible();
   await expect(page.locator('.react-flow__background')).toBeVisible();
   await expect(page.locator('.react-flow__controls')).toBeVisible();
   await expect(page.locator('.react-flow__minimap')).toBeVisible();
-  await expect(page.getByText('This flow is empty')).toBeVisible();
+  await expect(page.getByText('Start your flow')).toBeVisible();
 
   const connection = page.getByTestId('connection');
   await expect(connection).toHaveText(`Connected to web host 127.0.0.1:${String(host.port)}`);

@@ -1,2 +1,1 @@
-// Stylesheets are imported for their side effect; vite bundles them into one file.
-declare module '*.css';
+/// <reference types="vite/client" />

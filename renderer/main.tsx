@@ -1,5 +1,7 @@
 import '@xyflow/react/dist/style.css';
 import './styles.css';
+import './styles/canvas.css';
+import './styles/toolbar.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

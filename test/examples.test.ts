@@ -29,6 +29,15 @@ const EXPECTED: Record<string, Expected> = {
       'switch-traffic': 'REVERTED',
     },
   },
+  'canary.flow.json': {
+    code: 0,
+    state: 'SUCCESS',
+    results: {
+      live: 'releases/production/app-2.0.0.tar.gz on schema 42',
+      announcement: 'released',
+    },
+    atoms: { announce: 'SUCCESS' },
+  },
   'fan-out-fan-in.flow.json': {
     code: 0,
     state: 'SUCCESS',
@@ -63,7 +72,7 @@ const EXPECTED: Record<string, Expected> = {
 };
 
 describe('examples', () => {
-  it('has the five flows the product shows, and each has an expectation here', () => {
+  it('has the six flows the product shows, and each has an expectation here', () => {
     const files = readdirSync(examples).filter((f) => f.endsWith('.flow.json'));
     expect(files.sort()).toEqual(Object.keys(EXPECTED).sort());
   });

@@ -3,6 +3,8 @@
  * when the channel is lost says why and tries again, waiting longer each time.
  */
 import { HostClient, type HostTransport } from '../host';
+import { toSavedDocument } from '../designer/document';
+import { setValidator } from './designer';
 import { useHostStore } from './host';
 
 const FIRST_RETRY_MS = 1_000;
@@ -41,9 +43,15 @@ export function startConnection(createTransport: () => HostTransport): void {
         transport.onClose((reason) => {
           if (client === next) client = undefined;
           next.close();
+          setValidator(undefined);
           retry(reason);
         });
         useHostStore.setState({ connection: { status: 'connected', host } });
+        // The host judges every version of the flow (the renderer has no validator of its own).
+        setValidator(async (doc) => {
+          const result = await next.call('documents.validate', { document: toSavedDocument(doc) });
+          return result.problems;
+        });
         next.call('catalog.kinds', {}).then(
           (result) => {
             useHostStore.setState({ kinds: result.kinds, kindsError: undefined });

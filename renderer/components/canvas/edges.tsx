@@ -1,0 +1,139 @@
+import {
+  BaseEdge,
+  EdgeLabelRenderer,
+  getBezierPath,
+  getStraightPath,
+  type Edge,
+  type EdgeProps,
+} from '@xyflow/react';
+import { memo } from 'react';
+import type { DataEdgeData, LinkEdgeData } from '../../designer/canvas-graph';
+
+/** The order of a linear group: a plain arrow from one member to the next. */
+export const OrderEdge = memo(function OrderEdge(props: EdgeProps) {
+  const [path] = getStraightPath({
+    sourceX: props.sourceX,
+    sourceY: props.sourceY,
+    targetX: props.targetX,
+    targetY: props.targetY,
+  });
+  return <BaseEdge id={props.id} path={path} className="edge-order" markerEnd="url(#af-arrow)" />;
+});
+
+/** An explicit link of a graph group; a decider shows as a badge on it. */
+export const LinkEdge = memo(function LinkEdge(props: EdgeProps<Edge<LinkEdgeData>>) {
+  const [path, labelX, labelY] = getBezierPath(props);
+  const decider = props.data?.link.decider;
+  return (
+    <>
+      <BaseEdge
+        id={props.id}
+        path={path}
+        className={`edge-link${props.selected ? ' is-selected' : ''}`}
+        markerEnd={props.selected ? 'url(#af-arrow-selected)' : 'url(#af-arrow)'}
+        interactionWidth={16}
+      />
+      {decider && (
+        <EdgeLabelRenderer>
+          <div
+            className={`edge-badge edge-decider nodrag nopan${props.selected ? ' is-selected' : ''}`}
+            style={{ transform: `translate(-50%, -50%) translate(${String(labelX)}px, ${String(labelY)}px)` }}
+            title={`Decider (${props.data?.link.depth ?? 'all'}):\n${decider.code}`}
+          >
+            ◇ decider
+          </div>
+        </EdgeLabelRenderer>
+      )}
+    </>
+  );
+});
+
+/** The symbol a data edge carries, at (x, y). */
+function SymbolLabel({ x, y, edge }: { x: number; y: number; edge: EdgeProps<Edge<DataEdgeData>> }) {
+  return (
+    <EdgeLabelRenderer>
+      <div
+        className="edge-badge edge-symbol"
+        style={{ transform: `translate(-50%, -50%) translate(${String(x)}px, ${String(y)}px)` }}
+        title={`${edge.data?.symbol ?? ''}: provided by ${edge.source}, required by ${edge.target}`}
+      >
+        {edge.data?.symbol}
+      </div>
+    </EdgeLabelRenderer>
+  );
+}
+
+/**
+ * A value passing from the task that provides it to one that requires it:
+ * dashed, arched above the order arrows so the two never hide each other.
+ */
+export const DataEdge = memo(function DataEdge(props: EdgeProps<Edge<DataEdgeData>>) {
+  const { sourceX, sourceY, targetX, targetY } = props;
+  if (props.data?.arched !== true) {
+    const [path, labelX, labelY] = getBezierPath(props);
+    return (
+      <>
+        <BaseEdge id={props.id} path={path} className="edge-data" markerEnd="url(#af-arrow-data)" />
+        <SymbolLabel x={labelX} y={labelY} edge={props} />
+      </>
+    );
+  }
+  const dx = Math.abs(targetX - sourceX);
+  const lift = 26 + Math.min(90, dx * 0.12);
+  const c1x = sourceX + Math.max(40, dx * 0.35);
+  const c2x = targetX - Math.max(40, dx * 0.35);
+  const top = Math.min(sourceY, targetY) - lift;
+  const path = `M ${String(sourceX)} ${String(sourceY)} C ${String(c1x)} ${String(top)}, ${String(c2x)} ${String(top)}, ${String(targetX)} ${String(targetY)}`;
+  // The midpoint of the cubic at t = 0.5.
+  const labelX = (sourceX + 3 * c1x + 3 * c2x + targetX) / 8;
+  const labelY = (sourceY + 6 * top + targetY) / 8;
+  return (
+    <>
+      <BaseEdge id={props.id} path={path} className="edge-data" markerEnd="url(#af-arrow-data)" />
+      <SymbolLabel x={labelX} y={labelY} edge={props} />
+    </>
+  );
+});
+
+/** Arrow heads the edges share (one definition each, not one per edge). */
+export function EdgeMarkers() {
+  return (
+    <svg className="edge-markers" aria-hidden="true">
+      <defs>
+        <marker
+          id="af-arrow"
+          viewBox="0 0 10 10"
+          refX="9"
+          refY="5"
+          markerWidth="7"
+          markerHeight="7"
+          orient="auto-start-reverse"
+        >
+          <path d="M 0 0 L 10 5 L 0 10 z" className="marker-order" />
+        </marker>
+        <marker
+          id="af-arrow-selected"
+          viewBox="0 0 10 10"
+          refX="9"
+          refY="5"
+          markerWidth="7"
+          markerHeight="7"
+          orient="auto-start-reverse"
+        >
+          <path d="M 0 0 L 10 5 L 0 10 z" className="marker-selected" />
+        </marker>
+        <marker
+          id="af-arrow-data"
+          viewBox="0 0 10 10"
+          refX="9"
+          refY="5"
+          markerWidth="6"
+          markerHeight="6"
+          orient="auto-start-reverse"
+        >
+          <path d="M 0 0 L 10 5 L 0 10 z" className="marker-data" />
+        </marker>
+      </defs>
+    </svg>
+  );
+}
