@@ -112,6 +112,20 @@ function createWindow(host: ContractHost): BrowserWindow {
   win.once('ready-to-show', () => {
     win.show();
   });
+  // The page asks to stay while its flow has unsaved edits (beforeunload); Electron would just refuse to
+  // close, so the person is asked here and decides.
+  contents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'question',
+      buttons: ['Discard changes', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'Unsaved changes',
+      message: 'The flow has changes that are not saved.',
+      detail: 'Close anyway and lose them?',
+    });
+    if (choice === 0) event.preventDefault();
+  });
   win.on('closed', () => {
     bridge.close();
     bridges.delete(id);

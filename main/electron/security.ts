@@ -198,12 +198,19 @@ export function hardenSession(session: Session): void {
     event.preventDefault();
     callback();
   });
-  session.on('will-download', (event) => {
+  session.on('will-download', (event, item) => {
+    // The designer's Export: a blob the app's own page made, saved where the person chooses (Electron asks).
+    if (isAppExport(item.getURL())) return;
     event.preventDefault();
   });
   session.webRequest.onBeforeRequest((details, callback) => {
     callback({ cancel: !isAllowedRequest(details.url) });
   });
+}
+
+/** Whether a download is a file the app's page made itself (`blob:app://atomflow/…`): an export. */
+export function isAppExport(url: string): boolean {
+  return url.startsWith(`blob:${APP_ORIGIN}/`);
 }
 
 /** Locks every web contents the app ever creates, not only the windows main.ts makes. */

@@ -195,6 +195,7 @@ export function Canvas() {
           nodeColor={minimapColor}
           nodeStrokeWidth={0}
           nodeBorderRadius={4}
+          style={{ width: 168, height: 112 }}
         />
       </ReactFlow>
       {empty && <EmptyState />}

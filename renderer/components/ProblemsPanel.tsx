@@ -79,10 +79,12 @@ export function ProblemsPanel() {
   const rows = rowsOf({ problems, problemsById, index });
   const count = problems.length;
   const state = stateText({ validation, validationError }, count);
+  // A clean flow keeps only the header: the canvas gets the room.
+  const shown = open && (count > 0 || validation === 'unavailable');
 
   return (
     <section
-      className={`problems${open ? ' is-open' : ''}`}
+      className={`problems${shown ? ' is-open' : ''}`}
       data-testid="problems"
       aria-label="Problems"
       data-validation={validation}
@@ -118,7 +120,7 @@ export function ProblemsPanel() {
           {state}
         </span>
       </header>
-      {open && (
+      {shown && (
         <ul className={`prob-list${validation === 'checking' ? ' is-stale' : ''}`} id={listId}>
           {rows.length === 0 && (
             <li className="prob-empty">

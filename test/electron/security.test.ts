@@ -195,9 +195,17 @@ describe('hardenSession', () => {
     const usb = navigation('');
     events.emit('select-usb-device', usb, {}, (d?: unknown) => picked.push(d));
     const download = navigation('');
-    events.emit('will-download', download, {}, {});
-    expect([hid, serial, usb, download].every((e) => e.prevented)).toBe(true);
+    events.emit('will-download', download, { getURL: () => 'https://example.com/file.zip' }, {});
+    const blobElsewhere = navigation('');
+    events.emit('will-download', blobElsewhere, { getURL: () => 'blob:https://example.com/1234' }, {});
+    expect([hid, serial, usb, download, blobElsewhere].every((e) => e.prevented)).toBe(true);
     expect(picked).toEqual([null, '', undefined]);
+  });
+
+  it('lets the designer export a file its own page made, and nothing else download', () => {
+    const exported = navigation('');
+    events.emit('will-download', exported, { getURL: () => 'blob:app://atomflow/6f1c-42' }, {});
+    expect(exported.prevented).toBe(false);
   });
 
   it('lets no request reach the network or the file system', () => {
