@@ -104,6 +104,8 @@ test('box selection, delete, copy, paste, duplicate and undo from the keyboard',
   await expect(orderEdge(page, 'build', 'build-2')).toBeAttached();
   await page.keyboard.press('ControlOrMeta+D');
   await expect(node(page, 'build-3')).toBeVisible();
+  // Zoom to fit: the canvas draws only what is in view, and the flow grew.
+  await page.keyboard.press('Shift+!');
   await expect(page.locator('.react-flow__node-task')).toHaveCount(6);
   await expect(page.getByTestId('doc-title')).toHaveAttribute('data-dirty', 'true');
 });

@@ -168,7 +168,9 @@ test('builds the canary example from an empty canvas by mouse and keyboard, undo
   await typeInto(page, inspector(page).getByLabel('Provides', { exact: true }), 'announcement', 'Enter');
 
   // Data edges appear by themselves, dashed and labelled with their symbol.
-  await expect(page.locator('.edge-symbol', { hasText: 'artifact' })).toBeVisible();
+  await expect(
+    page.locator('.react-flow__edge-data .react-flow__edge-text', { hasText: 'artifact' }),
+  ).toBeVisible();
   await expect(page.locator('.react-flow__edge-path.edge-data')).toHaveCount(3);
 
   // Connect switch-traffic to announce by dragging between their handles, then give the link a decider.
@@ -186,7 +188,9 @@ test('builds the canary example from an empty canvas by mouse and keyboard, undo
     inspector(page).getByLabel('Code', { exact: true }),
     "return String(history['switch-traffic']).includes('production');",
   );
-  await expect(page.locator('.edge-decider')).toBeVisible();
+  await expect(
+    page.locator('.react-flow__edge-link .react-flow__edge-text', { hasText: 'decider' }),
+  ).toBeVisible();
 
   // Valid: no problems, and Run is enabled.
   await expect(page.getByTestId('problems')).toContainText('No problems');

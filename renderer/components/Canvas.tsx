@@ -184,6 +184,8 @@ export function Canvas() {
         nodeDragThreshold={3}
         connectionRadius={28}
         proOptions={{ hideAttribution: true }}
+        // Nodes and edges off screen are not in the DOM: a flow of thousands stays quick where a part is in view.
+        onlyRenderVisibleElements
       >
         <Background variant={BackgroundVariant.Dots} gap={22} size={1.4} />
         <Controls position="bottom-left" showInteractive={false} />

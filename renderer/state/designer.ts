@@ -16,6 +16,7 @@ import {
 import { produce } from 'immer';
 import { create } from 'zustand';
 import {
+  CanvasCache,
   canvasEdges,
   canvasNodes,
   problemsByNode,
@@ -84,6 +85,9 @@ export interface DesignerState {
 
 const first = emptyDocument();
 
+/** What React Flow was last given: unchanged nodes and edges are handed over as the same objects. */
+const canvasCache = new CanvasCache();
+
 function derived(
   doc: FlowDoc,
   auto: AutoPositions,
@@ -97,8 +101,9 @@ function derived(
   const { boxes, offsets, automatic } = arrange(doc, index, auto);
   const { byId, unplaced } = problemsByNode(index, problems);
   const liveSelection = selection.filter((id) => index.has(id));
-  const nodes = canvasNodes(index, boxes, byId, new Set(liveSelection), dropTarget);
-  const edges = canvasEdges(index, data, new Set(selectedEdges));
+  const nodes = canvasNodes(index, boxes, byId, new Set(liveSelection), dropTarget, canvasCache);
+  const edges = canvasEdges(index, data, new Set(selectedEdges), canvasCache);
+  canvasCache.keepOnly(new Set([...nodes.map((n) => `node:${n.id}`), ...edges.map((e) => e.id)]));
   const liveEdges = selectedEdges.filter((id) => edges.some((e) => e.id === id));
   return {
     index,
@@ -290,7 +295,8 @@ export function setDropTarget(id: string | undefined): void {
 /** React Flow's node changes: drags move nodes until the drop commits them; selection is tracked. */
 export function onNodesChange(changes: NodeChange<CanvasNode>[]): void {
   const s = useDesigner.getState();
-  const kept = changes.filter((c) => c.type === 'position' || c.type === 'select' || c.type === 'dimensions');
+  // Sizes come from the layout (every node has its width and height), so React Flow's measurements are not kept.
+  const kept = changes.filter((c) => c.type === 'position' || c.type === 'select');
   if (kept.length === 0) return;
   const nodes = applyNodeChanges(kept, s.nodes);
   const selection = kept.some((c) => c.type === 'select')

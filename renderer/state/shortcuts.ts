@@ -33,6 +33,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   },
   { keys: ['Shift+L'], action: 'Auto-layout graph groups', section: 'Canvas' },
   { keys: ['Shift+1'], action: 'Zoom to fit', section: 'Canvas' },
+  { keys: ['Shift+2'], action: 'Zoom to the selection', section: 'Canvas' },
   { keys: ['+', '-'], action: 'Zoom in, zoom out', section: 'Canvas' },
   { keys: ['?'], action: 'Show this help', section: 'Help' },
 ];

@@ -13,7 +13,7 @@ import {
   paste,
   selectAll,
 } from './commands';
-import { redo, select, undo } from './designer';
+import { redo, select, undo, useDesigner } from './designer';
 import { exportFile, save } from './files';
 import { openDialog, useUi } from './ui';
 
@@ -31,6 +31,11 @@ function onPanel(target: EventTarget | null): boolean {
 export function useShortcuts(): void {
   const { fitView, zoomIn, zoomOut } = useReactFlow();
   useEffect(() => {
+    const zoomToSelection = () => {
+      const ids = useDesigner.getState().selection;
+      if (ids.length > 0)
+        void fitView({ nodes: ids.map((id) => ({ id })), padding: 0.4, maxZoom: 1, duration: 200 });
+    };
     const onKey = (e: KeyboardEvent) => {
       const ui = useUi.getState();
       if (ui.dialog !== undefined || ui.question !== undefined) return;
@@ -70,6 +75,7 @@ export function useShortcuts(): void {
       else if (!mod && e.shiftKey && key === 'l') autoLayout();
       else if (!mod && e.shiftKey && (e.key === '!' || e.code === 'Digit1'))
         void fitView({ padding: 0.15, duration: 200 });
+      else if (!mod && e.shiftKey && (e.key === '@' || e.code === 'Digit2')) zoomToSelection();
       else if (!mod && (e.key === '+' || e.key === '=')) void zoomIn({ duration: 150 });
       else if (!mod && e.key === '-') void zoomOut({ duration: 150 });
       else if (e.key === '?') openDialog('help');

@@ -1,13 +1,13 @@
-import {
-  BaseEdge,
-  EdgeLabelRenderer,
-  getBezierPath,
-  getStraightPath,
-  type Edge,
-  type EdgeProps,
-} from '@xyflow/react';
+import { BaseEdge, getBezierPath, getStraightPath, type Edge, type EdgeProps } from '@xyflow/react';
 import { memo } from 'react';
 import type { DataEdgeData, LinkEdgeData } from '../../designer/canvas-graph';
+
+/**
+ * Labels are drawn in the edge's own SVG (BaseEdge's label), not in React
+ * Flow's HTML label layer: that layer looks itself up in the DOM for every
+ * label on every store update, which a flow of 1,000 data edges cannot afford.
+ */
+const LABEL = { labelShowBg: true, labelBgPadding: [6, 2] as [number, number], labelBgBorderRadius: 8 };
 
 /** The order of a linear group: a plain arrow from one member to the next. */
 export const OrderEdge = memo(function OrderEdge(props: EdgeProps) {
@@ -25,73 +25,51 @@ export const LinkEdge = memo(function LinkEdge(props: EdgeProps<Edge<LinkEdgeDat
   const [path, labelX, labelY] = getBezierPath(props);
   const decider = props.data?.link.decider;
   return (
-    <>
-      <BaseEdge
-        id={props.id}
-        path={path}
-        className={`edge-link${props.selected ? ' is-selected' : ''}`}
-        markerEnd={props.selected ? 'url(#af-arrow-selected)' : 'url(#af-arrow)'}
-        interactionWidth={16}
-      />
-      {decider && (
-        <EdgeLabelRenderer>
-          <div
-            className={`edge-badge edge-decider nodrag nopan${props.selected ? ' is-selected' : ''}`}
-            style={{ transform: `translate(-50%, -50%) translate(${String(labelX)}px, ${String(labelY)}px)` }}
-            title={`Decider (${props.data?.link.depth ?? 'all'}):\n${decider.code}`}
-          >
-            ◇ decider
-          </div>
-        </EdgeLabelRenderer>
-      )}
-    </>
+    <BaseEdge
+      id={props.id}
+      path={path}
+      className={`edge-link${props.selected ? ' is-selected' : ''}${decider ? ' has-decider' : ''}`}
+      markerEnd={props.selected ? 'url(#af-arrow-selected)' : 'url(#af-arrow)'}
+      interactionWidth={16}
+      {...(decider ? { ...LABEL, label: '◇ decider', labelX, labelY } : {})}
+    />
   );
 });
 
-/** The symbol a data edge carries, at (x, y). */
-function SymbolLabel({ x, y, edge }: { x: number; y: number; edge: EdgeProps<Edge<DataEdgeData>> }) {
-  return (
-    <EdgeLabelRenderer>
-      <div
-        className="edge-badge edge-symbol"
-        style={{ transform: `translate(-50%, -50%) translate(${String(x)}px, ${String(y)}px)` }}
-        title={`${edge.data?.symbol ?? ''}: provided by ${edge.source}, required by ${edge.target}`}
-      >
-        {edge.data?.symbol}
-      </div>
-    </EdgeLabelRenderer>
-  );
-}
-
 /**
- * A value passing from the task that provides it to one that requires it:
- * dashed, arched above the order arrows so the two never hide each other.
+ * A value passing from the task that provides it to one that requires it,
+ * dashed and labelled with its symbol. Between members of one linear group
+ * it arches above the order arrow, so that neither hides the other.
  */
 export const DataEdge = memo(function DataEdge(props: EdgeProps<Edge<DataEdgeData>>) {
   const { sourceX, sourceY, targetX, targetY } = props;
-  if (props.data?.arched !== true) {
-    const [path, labelX, labelY] = getBezierPath(props);
-    return (
-      <>
-        <BaseEdge id={props.id} path={path} className="edge-data" markerEnd="url(#af-arrow-data)" />
-        <SymbolLabel x={labelX} y={labelY} edge={props} />
-      </>
-    );
+  let path: string;
+  let labelX: number;
+  let labelY: number;
+  if (props.data?.arched === true) {
+    const dx = Math.abs(targetX - sourceX);
+    const lift = 26 + Math.min(90, dx * 0.12);
+    const c1x = sourceX + Math.max(40, dx * 0.35);
+    const c2x = targetX - Math.max(40, dx * 0.35);
+    const top = Math.min(sourceY, targetY) - lift;
+    path = `M ${String(sourceX)} ${String(sourceY)} C ${String(c1x)} ${String(top)}, ${String(c2x)} ${String(top)}, ${String(targetX)} ${String(targetY)}`;
+    // The cubic's midpoint (t = 0.5).
+    labelX = (sourceX + 3 * c1x + 3 * c2x + targetX) / 8;
+    labelY = (sourceY + 6 * top + targetY) / 8;
+  } else {
+    [path, labelX, labelY] = getBezierPath(props);
   }
-  const dx = Math.abs(targetX - sourceX);
-  const lift = 26 + Math.min(90, dx * 0.12);
-  const c1x = sourceX + Math.max(40, dx * 0.35);
-  const c2x = targetX - Math.max(40, dx * 0.35);
-  const top = Math.min(sourceY, targetY) - lift;
-  const path = `M ${String(sourceX)} ${String(sourceY)} C ${String(c1x)} ${String(top)}, ${String(c2x)} ${String(top)}, ${String(targetX)} ${String(targetY)}`;
-  // The midpoint of the cubic at t = 0.5.
-  const labelX = (sourceX + 3 * c1x + 3 * c2x + targetX) / 8;
-  const labelY = (sourceY + 6 * top + targetY) / 8;
   return (
-    <>
-      <BaseEdge id={props.id} path={path} className="edge-data" markerEnd="url(#af-arrow-data)" />
-      <SymbolLabel x={labelX} y={labelY} edge={props} />
-    </>
+    <BaseEdge
+      id={props.id}
+      path={path}
+      className="edge-data"
+      markerEnd="url(#af-arrow-data)"
+      {...LABEL}
+      label={props.data?.symbol}
+      labelX={labelX}
+      labelY={labelY}
+    />
   );
 });
 
