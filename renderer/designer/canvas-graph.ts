@@ -143,6 +143,8 @@ function canvasNode(
     position: { x: box.x, y: box.y },
     width: box.width,
     height: box.height,
+    // Its size is known: React Flow need not measure it again (it would on every move of a drag).
+    measured: { width: box.width, height: box.height },
     selected: selected.has(loc.id),
     ...(loc.parentId !== undefined ? { parentId: loc.parentId } : {}),
     // Members of graph groups show their handles: links are drawn from them.
