@@ -84,7 +84,8 @@ function page(title: string, body: string): string {
 /** The page the token URL answers with: it sets the cookie and moves on to `/` (a same-site navigation). */
 const SIGNED_IN_PAGE =
   '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0; url=/">' +
-  '<title>Atomflow</title></head><body><p>Opening <a href="/">Atomflow</a>…</p></body></html>\n';
+  // The icon is named, so that Chromium does not ask for /favicon.ico (a 404 the page would log as an error).
+  '<link rel="icon" href="/favicon.svg" type="image/svg+xml"><title>Atomflow</title></head><body><p>Opening <a href="/">Atomflow</a>…</p></body></html>\n';
 
 const NOT_BUILT_PAGE = page(
   'Atomflow is not built',
