@@ -116,7 +116,7 @@ export function Canvas() {
           s.absolute,
           pointerOf(e),
           dragged.map((n) => n.id),
-        ) ?? node.parentId,
+        ),
       );
     },
     [pointerOf],

@@ -4,7 +4,7 @@
  * value). The engine works out the same from the same fields; this is only
  * a picture of it, so it tolerates fields that are not well formed.
  */
-import { isGroup, symbolsOf, type FlowDoc, type NodeDoc, type TaskDoc } from './document';
+import { isGroup, symbolsOf, type NodeDoc, type TaskDoc } from './document';
 import type { Located } from './tree';
 
 export interface DataEdge {
@@ -67,9 +67,4 @@ export function dataEdges(index: ReadonlyMap<string, Located>): DataEdge[] {
     }
   }
   return out;
-}
-
-/** The flow's own inputs, which feed tasks without any node providing them. */
-export function inputSymbols(doc: FlowDoc): string[] {
-  return doc.inputs && typeof doc.inputs === 'object' ? Object.keys(doc.inputs) : [];
 }

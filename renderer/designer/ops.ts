@@ -27,16 +27,6 @@ function groupAt(doc: FlowDoc, id: string): GroupDoc {
   return node;
 }
 
-/** Every name inside a node (itself, its descendants, their retries). */
-function namesWithin(node: NodeDoc, out = new Set<string>()): Set<string> {
-  out.add(node.name);
-  if (isGroup(node)) {
-    if (node.retry?.name !== undefined) out.add(node.retry.name);
-    for (const c of node.children) namesWithin(c, out);
-  }
-  return out;
-}
-
 /** Forgets layout entries of names no node has any more. */
 function pruneLayout(doc: FlowDoc): void {
   if (!doc.layout) return;
@@ -246,5 +236,3 @@ export function renamedCopies(doc: FlowDoc, nodes: readonly NodeDoc[]): NodeDoc[
   };
   return nodes.map(copyOf);
 }
-
-export { namesWithin };

@@ -4,7 +4,7 @@
  * paste, duplicate, lay out. Each is one undo step.
  */
 import type { Connection } from '@xyflow/react';
-import { isGroup, type GroupType, type NodeDoc, type TaskDoc } from '../designer/document';
+import { isGroup, type FlowDoc, type GroupType, type NodeDoc, type TaskDoc } from '../designer/document';
 import { dropIn, groupAt } from '../designer/drop';
 import { TASK_HEIGHT, TASK_WIDTH } from '../designer/layout';
 import * as ops from '../designer/ops';
@@ -35,14 +35,14 @@ function newNode(item: PaletteItem): NodeDoc {
 }
 
 /** Keeps a graph group's placed members where they are once one member gets a stored position. */
-function pinMembers(draftLayoutOwner: Parameters<Parameters<typeof edit>[0]>[0], groupId: string): void {
+function pinMembers(draft: FlowDoc, groupId: string): void {
   const s = useDesigner.getState();
   const off = s.offsets.get(groupId) ?? { dx: 0, dy: 0 };
   for (const loc of s.index.values()) {
     if (loc.parentId !== groupId) continue;
-    if (draftLayoutOwner.layout?.[loc.node.name]) continue;
+    if (draft.layout?.[loc.node.name]) continue;
     const b = s.boxes.get(loc.id);
-    if (b) ops.setPosition(draftLayoutOwner, loc.node.name, { x: b.x - off.dx, y: b.y - off.dy });
+    if (b) ops.setPosition(draft, loc.node.name, { x: b.x - off.dx, y: b.y - off.dy });
   }
 }
 
@@ -105,6 +105,8 @@ export function dropDragged(
   const groupId = groupAt(s.index, s.absolute, pointer, [id, ...others.map((o) => o.id)]);
   const drop = dropIn(s.index, s.absolute, s.offsets, groupId, topLeft, box, id);
   const sameGroup = groupId === loc.parentId;
+  // The highlight goes with the drop; the redraw below (or the edit's own) draws it away.
+  useDesigner.setState({ dropTarget: undefined });
   const changed = edit((d) => {
     if (drop.position) {
       pinMembers(d, groupId);
@@ -122,9 +124,8 @@ export function dropDragged(
     if (sameGroup && drop.index === loc.index) return;
     ops.moveNode(d, id, groupId, drop.index, drop.position);
   });
-  // A drop that changes nothing still puts the node back in its place.
-  if (!changed) redraw({ dropTarget: undefined });
-  else redraw({ dropTarget: undefined });
+  // A drop that changes nothing still puts the node back in its place (an edit redraws by itself).
+  if (!changed) redraw();
 }
 
 /** Whether React Flow may connect these two: members of one graph group. */

@@ -14,13 +14,11 @@ export interface Question {
 export interface UiState {
   readonly dialog: Dialog;
   readonly question: Question | undefined;
-  readonly problemsOpen: boolean;
 }
 
 export const useUi = create<UiState>()(() => ({
   dialog: undefined,
   question: undefined,
-  problemsOpen: true,
 }));
 
 export function openDialog(dialog: Dialog): void {

@@ -73,44 +73,31 @@ export const DataEdge = memo(function DataEdge(props: EdgeProps<Edge<DataEdgeDat
   );
 });
 
-/** Arrow heads the edges share (one definition each, not one per edge). */
+/** Arrow heads the edges share (one definition each, not one per edge): id, size, class of the head. */
+const MARKERS = [
+  ['af-arrow', 7, 'marker-order'],
+  ['af-arrow-selected', 7, 'marker-selected'],
+  ['af-arrow-data', 6, 'marker-data'],
+] as const;
+
 export function EdgeMarkers() {
   return (
     <svg className="edge-markers" aria-hidden="true">
       <defs>
-        <marker
-          id="af-arrow"
-          viewBox="0 0 10 10"
-          refX="9"
-          refY="5"
-          markerWidth="7"
-          markerHeight="7"
-          orient="auto-start-reverse"
-        >
-          <path d="M 0 0 L 10 5 L 0 10 z" className="marker-order" />
-        </marker>
-        <marker
-          id="af-arrow-selected"
-          viewBox="0 0 10 10"
-          refX="9"
-          refY="5"
-          markerWidth="7"
-          markerHeight="7"
-          orient="auto-start-reverse"
-        >
-          <path d="M 0 0 L 10 5 L 0 10 z" className="marker-selected" />
-        </marker>
-        <marker
-          id="af-arrow-data"
-          viewBox="0 0 10 10"
-          refX="9"
-          refY="5"
-          markerWidth="6"
-          markerHeight="6"
-          orient="auto-start-reverse"
-        >
-          <path d="M 0 0 L 10 5 L 0 10 z" className="marker-data" />
-        </marker>
+        {MARKERS.map(([id, size, className]) => (
+          <marker
+            key={id}
+            id={id}
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth={size}
+            markerHeight={size}
+            orient="auto-start-reverse"
+          >
+            <path d="M 0 0 L 10 5 L 0 10 z" className={className} />
+          </marker>
+        ))}
       </defs>
     </svg>
   );

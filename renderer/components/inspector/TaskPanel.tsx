@@ -12,6 +12,7 @@ import {
   JsonField,
   JsonMapField,
   NameField,
+  OptionalField,
   ProvidesField,
   RebindField,
   SymbolsField,
@@ -72,26 +73,15 @@ export function TaskPanel({ id }: { readonly id: string }) {
           problems={under('requires')}
           hint="Parameters it needs; each reads the symbol of the same name unless rebound."
         />
-        {isRecord(task.optional) ? (
-          <JsonField
-            label="Optional"
-            field="optional"
-            value={task.optional}
-            onCommit={setter('optional')}
-            problems={under('optional')}
-            hint="Parameters that may be missing, with their defaults."
-          />
-        ) : (
-          <SymbolsField
-            label="Optional"
-            field="optional"
-            value={task.optional}
-            onCommit={setter('optional')}
-            problems={under('optional')}
-            alwaysList
-            hint="Parameters that may be missing."
-          />
-        )}
+        <OptionalField
+          label="Optional"
+          field="optional"
+          value={task.optional}
+          onCommit={setter('optional')}
+          problems={under('optional')}
+          hint="Parameters that may be missing."
+          mapHint="Parameters that may be missing, with their defaults."
+        />
         <ProvidesField
           field="provides"
           value={task.provides}
@@ -137,24 +127,13 @@ export function TaskPanel({ id }: { readonly id: string }) {
             problems={under('revertRequires')}
             hint="What its revert needs, if it differs."
           />
-          {isRecord(task.revertOptional) ? (
-            <JsonField
-              label="Revert optional"
-              field="revertOptional"
-              value={task.revertOptional}
-              onCommit={setter('revertOptional')}
-              problems={under('revertOptional')}
-            />
-          ) : (
-            <SymbolsField
-              label="Revert optional"
-              field="revertOptional"
-              value={task.revertOptional}
-              onCommit={setter('revertOptional')}
-              problems={under('revertOptional')}
-              alwaysList
-            />
-          )}
+          <OptionalField
+            label="Revert optional"
+            field="revertOptional"
+            value={task.revertOptional}
+            onCommit={setter('revertOptional')}
+            problems={under('revertOptional')}
+          />
           <RebindField
             label="Revert rebind"
             field="revertRebind"

@@ -133,6 +133,24 @@ export function SymbolsField({
   );
 }
 
+/**
+ * Optional parameters: a list of names, or (when the task gives defaults) a
+ * map of names to default values, edited as JSON.
+ */
+export function OptionalField({
+  mapHint,
+  ...props
+}: ValueFieldProps<unknown> & {
+  /** The hint while it is a map of defaults. */
+  readonly mapHint?: string;
+}) {
+  return isRecord(props.value) ? (
+    <JsonField {...props} {...(mapHint === undefined ? {} : { hint: mapHint })} />
+  ) : (
+    <SymbolsField {...props} alwaysList />
+  );
+}
+
 /** Any JSON, in a textarea parsed on blur (empty removes the field). */
 export function JsonField({
   label,
