@@ -303,7 +303,7 @@ function plainProblem(p: { readonly node?: string; readonly path: string; readon
 type ContractHostLog = (message: string, error?: unknown) => void;
 
 /** The run states `runs.list` may filter by. */
-const RUN_STATES: ReadonlySet<string> = new Set<string>([...states.FLOW_STATES, 'CANCELLED']);
+const RUN_STATES: ReadonlySet<string> = new Set<string>([...states.FLOW_STATES, 'CANCELLED', 'INTERRUPTED']);
 
 let kindDescriptions: readonly KindDescription[] | undefined;
 
@@ -473,7 +473,7 @@ export class ContractHost {
     }
     try {
       return this.runs.listRuns({
-        ...(p.state !== undefined ? { state: p.state as RunState } : {}),
+        ...(p.state !== undefined ? { state: p.state as RunState | 'INTERRUPTED' } : {}),
         ...(p.flow !== undefined ? { flow: p.flow } : {}),
         ...(p.engine !== undefined ? { engine: p.engine } : {}),
         ...(p.limit !== undefined ? { limit: p.limit } : {}),

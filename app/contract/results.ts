@@ -38,6 +38,8 @@ export interface FailureData {
   readonly phase: 'execute' | 'revert';
   readonly type: string;
   readonly message: string;
+  /** Where it was raised, when known. */
+  readonly stack?: string;
 }
 
 interface RunEventBaseData {
@@ -88,6 +90,10 @@ export interface RunSummaryData {
   readonly engine?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** From creation to the last stop, for a run that has stopped (ended or suspended). */
+  readonly durationMs?: number;
+  /** Left running by a process that is gone (a crash): it can be resumed. */
+  readonly interrupted?: boolean;
 }
 
 /** Options of an engine besides its kind. */

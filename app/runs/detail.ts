@@ -30,11 +30,21 @@ export function runStateOf(state: FlowState, meta: RunMeta | undefined): RunStat
   return meta?.cancelledAt !== undefined && !hasEnded(state) ? 'CANCELLED' : state;
 }
 
-/** The summary of a stored run. */
+/** Whether a flow state means the run has stopped: ended, or suspended (cancelled runs included). */
+export function hasStopped(state: FlowState): boolean {
+  return STOPPED.has(state);
+}
+
+/**
+ * The summary of a stored run; `interrupted` when the caller found that the
+ * process running it is gone.
+ */
 export function toRunSummary(
   run: Pick<RunDetail, 'uuid' | 'name' | 'state' | 'engine' | 'createdAt' | 'updatedAt'>,
   meta: RunMeta | undefined,
+  interrupted = false,
 ): RunSummary {
+  const duration = STOPPED.has(run.state) ? durationMs(run.createdAt, run.updatedAt) : undefined;
   return {
     id: run.uuid,
     flow: run.name,
@@ -42,6 +52,8 @@ export function toRunSummary(
     engine: run.engine,
     createdAt: run.createdAt,
     updatedAt: run.updatedAt,
+    ...(duration !== undefined ? { durationMs: duration } : {}),
+    ...(interrupted ? { interrupted: true } : {}),
   };
 }
 
@@ -57,7 +69,7 @@ function durationMs(from: string | undefined, to: string | undefined): number | 
 }
 
 /** One stored run with its event log, as a {@link RunView}. */
-export function toRunView(run: RunDetail, events: readonly RecordedEvent[]): RunView {
+export function toRunView(run: RunDetail, events: readonly RecordedEvent[], interrupted = false): RunView {
   const meta = readRunMeta(run.flowDetail.meta);
   const timings = new Map<string, Timing>();
   const logs: LogLine[] = [];
@@ -122,7 +134,7 @@ export function toRunView(run: RunDetail, events: readonly RecordedEvent[]): Run
       : {});
   const duration = durationMs(startedAt, finishedAt);
   return {
-    ...toRunSummary(run, meta),
+    ...toRunSummary(run, meta, interrupted),
     ...(meta?.file !== undefined ? { file: meta.file } : {}),
     ...(meta ? { document: meta.document } : {}),
     inputs,

@@ -8,9 +8,23 @@ import type { FailureInfo, RunEvent } from './types.js';
 /** A failure of `atom` as data. */
 export function failureInfo(atom: string, phase: 'execute' | 'revert', value: unknown): FailureInfo {
   if (value instanceof Failure) {
-    return { atom, phase, type: value.excTypeNames[0] ?? 'Error', message: value.exceptionStr };
+    const stack = value.tracebackStr;
+    return {
+      atom,
+      phase,
+      type: value.excTypeNames[0] ?? 'Error',
+      message: value.exceptionStr,
+      ...(stack ? { stack } : {}),
+    };
   }
-  if (value instanceof Error) return { atom, phase, type: value.name, message: value.message };
+  if (value instanceof Error)
+    return {
+      atom,
+      phase,
+      type: value.name,
+      message: value.message,
+      ...(value.stack !== undefined ? { stack: value.stack } : {}),
+    };
   return { atom, phase, type: 'Error', message: String(value) };
 }
 

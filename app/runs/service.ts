@@ -13,6 +13,7 @@ import {
   StorageFailure,
   type Engine,
   type FlowEvent,
+  type FlowState,
   type LoadOptions,
   type ProcessPool,
   type SqliteBackendOptions,
@@ -20,7 +21,7 @@ import {
 import { buildFlow, validateDocument, type FlowDocument } from '../document/index.js';
 import { checkRunRequest, engineLoadOptions, loadEngine, storableEngineOptions } from './checks.js';
 import { defaultDatabasePath, resolveDatabasePath } from './db-path.js';
-import { hasEnded, runStateOf, toRunSummary, toRunView } from './detail.js';
+import { hasEnded, hasStopped, runStateOf, toRunSummary, toRunView } from './detail.js';
 import { InvalidDocumentError, RunNotFoundError, RunStateError, RunStoreError } from './errors.js';
 import { failureInfo, jsonSafeRecord, toRunEvent } from './events.js';
 import { isRunningHere, liveOtherProcess, markRunningHere, thisHost } from './host.js';
@@ -358,7 +359,8 @@ export class RunService {
     const { flow, state, engine, from, to, limit, cursor } = filters;
     // CANCELLED runs are SUSPENDED in the store, told apart by their meta.
     if (!this.storeExists) return { runs: [] };
-    const stored = state === 'CANCELLED' ? 'SUSPENDED' : state;
+    // An interrupted run is one left RUNNING by a crash (the usual case), told apart by its host.
+    const stored = state === 'CANCELLED' ? 'SUSPENDED' : state === 'INTERRUPTED' ? 'RUNNING' : state;
     const page = this.backend.listRuns({
       ...(flow !== undefined ? { flowName: flow } : {}),
       ...(stored !== undefined ? { state: stored } : {}),
@@ -372,8 +374,13 @@ export class RunService {
     for (const r of page.runs) {
       // Only a run that has not ended can be cancelled: read its meta only then.
       const meta = hasEnded(r.state) ? undefined : readRunMeta(this.backend.getFlowDetail(r.uuid).meta);
-      const summary = toRunSummary(r, meta);
-      if (state === undefined || summary.state === state) runs.push(summary);
+      const summary = toRunSummary(r, meta, this.isInterrupted(r.uuid, r.state, meta));
+      const wanted =
+        state === undefined ||
+        (state === 'INTERRUPTED'
+          ? summary.interrupted === true
+          : summary.state === state && !summary.interrupted);
+      if (wanted) runs.push(summary);
     }
     return page.nextCursor !== undefined ? { runs, nextCursor: page.nextCursor } : { runs };
   }
@@ -385,7 +392,9 @@ export class RunService {
   getRun(runId: string): RunView {
     if (!this.storeExists) throw new RunNotFoundError(runId);
     try {
-      return toRunView(this.backend.getRun(runId), this.backend.getEvents(runId));
+      const run = this.backend.getRun(runId);
+      const meta = readRunMeta(run.flowDetail.meta);
+      return toRunView(run, this.backend.getEvents(runId), this.isInterrupted(runId, run.state, meta));
     } catch (e) {
       if (e instanceof NotFound) throw new RunNotFoundError(runId);
       throw e;
@@ -442,6 +451,13 @@ export class RunService {
   }
 
   // ------------------------------------------------------------- internals
+
+  /** Whether a run that has not stopped was left so by a process that is gone (a crash). */
+  private isInterrupted(runId: string, state: FlowState, meta: RunMeta | undefined): boolean {
+    if (hasStopped(state) || meta?.cancelledAt !== undefined) return false;
+    if (this.active.has(runId) || isRunningHere(runId)) return false;
+    return liveOtherProcess(meta?.host) === undefined;
+  }
 
   private flowDetail(runId: string): FlowDetail {
     if (!this.storeExists) throw new RunNotFoundError(runId);

@@ -52,6 +52,8 @@ export interface FailureInfo {
   /** The class name of what was raised (`Error`, `TypeError`, …). */
   readonly type: string;
   readonly message: string;
+  /** Where it was raised, when known (the task's stack trace). */
+  readonly stack?: string;
 }
 
 interface RunEventBase {
@@ -108,7 +110,8 @@ export type RunEvent = RunFlowEvent | RunAtomEvent | RunProgressEvent | RunLogEv
 export interface RunFilters {
   /** Runs of flows with exactly this name. */
   readonly flow?: string;
-  readonly state?: RunState;
+  /** A state, or `INTERRUPTED` for runs left running by a process that is gone. */
+  readonly state?: RunState | 'INTERRUPTED';
   readonly engine?: string;
   /** Runs created at or after this time (ISO-8601 or epoch milliseconds). */
   readonly from?: string | number;
@@ -129,6 +132,13 @@ export interface RunSummary {
   readonly engine: string | undefined;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** From creation to the last stop, for a run that has stopped (ended or suspended). */
+  readonly durationMs?: number;
+  /**
+   * The run is left RUNNING (or PENDING, RESUMING, SUSPENDING) by a process
+   * that is gone: it crashed or was killed. Resume it to finish it.
+   */
+  readonly interrupted?: boolean;
 }
 
 /**

@@ -4,7 +4,7 @@ import { autoLayout } from '../state/commands';
 import { isDirty, redo, undo, useDesigner } from '../state/designer';
 import { exportFile, importFile, save } from '../state/files';
 import { useHostStore } from '../state/host';
-import { runBlocker, runFlow } from '../state/run';
+import { setView, useRuns, type View } from '../state/runs';
 import { modKey } from '../state/shortcuts';
 import { openDialog } from '../state/ui';
 import { Icon, type IconName } from './Icon';
@@ -59,33 +59,37 @@ function DocumentTitle() {
   );
 }
 
-function RunButton() {
-  const blocker = useDesigner((s) => runBlocker(s, useHostStore.getState()));
-  const connection = useHostStore((s) => s.connection);
-  const reason = connection.status !== 'connected' ? 'Not connected to the host' : blocker;
+const VIEWS: readonly { readonly view: View; readonly label: string; readonly hint: string }[] = [
+  { view: 'design', label: 'Design', hint: 'Draw the flow and run it' },
+  { view: 'history', label: 'History', hint: 'Past runs: open, compare, rerun, resume, delete' },
+  { view: 'workers', label: 'Workers', hint: 'The AMQP workers of the worker-based engine' },
+];
+
+function ViewTabs() {
+  const current = useRuns((s) => s.view);
   return (
-    <div className="run-area">
-      {reason !== undefined && (
-        <span className="run-reason" data-testid="run-reason">
-          {reason}
-        </span>
-      )}
-      <button
-        type="button"
-        className="run-button"
-        disabled={reason !== undefined}
-        title={reason ?? 'Run the flow on the serial engine'}
-        onClick={() => void runFlow()}
-        data-testid="run"
-      >
-        <Icon name="run" />
-        <span>Run</span>
-      </button>
-    </div>
+    <nav className="view-tabs" aria-label="Views" role="tablist">
+      {VIEWS.map(({ view, label, hint }) => (
+        <button
+          key={view}
+          type="button"
+          role="tab"
+          aria-selected={current === view}
+          className={`view-tab${current === view ? ' is-active' : ''}`}
+          title={hint}
+          data-testid={`view-${view}`}
+          onClick={() => {
+            setView(view);
+          }}
+        >
+          {label}
+        </button>
+      ))}
+    </nav>
   );
 }
 
-/** The top bar: file commands, undo and redo, layout, the flow's name, Run. */
+/** The top bar: file commands, undo and redo, layout, the flow's name, and the views. */
 export function Toolbar() {
   const canUndo = useDesigner((s) => s.past.length > 0);
   const canRedo = useDesigner((s) => s.future.length > 0);
@@ -203,16 +207,7 @@ export function Toolbar() {
       <div className="toolbar-spacer" />
       <DocumentTitle />
       <div className="toolbar-spacer" />
-      <div
-        className="engine"
-        title="The engine runs use; choosing one arrives with the run bar"
-        data-testid="engine"
-      >
-        <Icon name="engine" />
-        <span className="engine-label">Engine</span>
-        <span className="engine-value">Serial</span>
-      </div>
-      <RunButton />
+      <ViewTabs />
     </header>
   );
 }

@@ -9,6 +9,7 @@ import { emptyDocument, readDocument, toSavedDocument, type FlowDoc } from '../d
 import { EXAMPLES } from '../designer/examples';
 import { currentClient } from './connection';
 import { isDirty, loadDocument, markSaved, notify, useDesigner } from './designer';
+import { clearRun } from './runs';
 import { ask } from './ui';
 
 /** Whether the current flow may be replaced: it is saved, or the person says to discard the edits. */
@@ -35,6 +36,7 @@ function reason(e: unknown): string {
 export async function newFlow(): Promise<boolean> {
   if (!(await mayDiscard())) return false;
   loadDocument(emptyDocument(), undefined);
+  clearRun();
   return true;
 }
 
@@ -44,6 +46,7 @@ export async function newFromExample(file: string): Promise<boolean> {
   if (!example) return false;
   if (!(await mayDiscard())) return false;
   loadDocument(structuredClone(example.doc), undefined);
+  clearRun();
   return true;
 }
 
@@ -54,6 +57,7 @@ export async function openSaved(name: string): Promise<boolean> {
     const found = await client().call('documents.get', { name });
     const doc = readDocument(JSON.stringify(found.document), name);
     loadDocument(doc, name);
+    clearRun();
     return true;
   } catch (e) {
     notify('error', `Could not open “${name}”: ${reason(e)}`);
@@ -95,6 +99,7 @@ export async function importFile(file: File): Promise<boolean> {
   }
   if (!(await mayDiscard())) return false;
   loadDocument(doc, undefined);
+  clearRun();
   return true;
 }
 

@@ -28,9 +28,10 @@ function onPanel(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && target.closest('.palette, .problems, .inspector') !== null;
 }
 
-export function useShortcuts(): void {
+export function useShortcuts(enabled = true): void {
   const { fitView, zoomIn, zoomOut } = useReactFlow();
   useEffect(() => {
+    if (!enabled) return undefined;
     const zoomToSelection = () => {
       const ids = useDesigner.getState().selection;
       if (ids.length > 0)
@@ -86,7 +87,7 @@ export function useShortcuts(): void {
     return () => {
       window.removeEventListener('keydown', onKey);
     };
-  }, [fitView, zoomIn, zoomOut]);
+  }, [enabled, fitView, zoomIn, zoomOut]);
 }
 
 /** Asks before the page goes away with unsaved edits (closing the tab or window, reloading). */

@@ -1,0 +1,4 @@
+/** Past runs (being built). */
+export function HistoryView() {
+  return <div className="history-view" data-testid="history" />;
+}

@@ -1,0 +1,41 @@
+import { setBottomTab, useRuns, type BottomTab } from '../../state/runs';
+import { TimelinePanel } from '../timeline/TimelinePanel';
+import { OutputPanel } from './OutputPanel';
+
+const TABS: readonly { readonly tab: Exclude<BottomTab, 'problems'>; readonly label: string }[] = [
+  { tab: 'output', label: 'Output' },
+  { tab: 'timeline', label: 'Timeline' },
+];
+
+/**
+ * Under the canvas while a run is shown on it: the selected task's output and
+ * the run's summary, or the timeline. A click on the open tab folds it away.
+ */
+export function RunDock() {
+  const shown = useRuns((s) => s.info !== undefined);
+  const tab = useRuns((s) => s.bottomTab);
+  if (!shown) return null;
+  const open = tab !== 'problems';
+  return (
+    <section className={`run-dock${open ? ' is-open' : ''}`} aria-label="Run" data-testid="run-dock">
+      <div className="run-dock-tabs" role="tablist">
+        {TABS.map(({ tab: t, label }) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            aria-selected={tab === t}
+            className={`run-dock-tab${tab === t ? ' is-active' : ''}`}
+            data-testid={`dock-${t}`}
+            onClick={() => {
+              setBottomTab(tab === t ? 'problems' : t);
+            }}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      {open && <div className="run-dock-body">{tab === 'output' ? <OutputPanel /> : <TimelinePanel />}</div>}
+    </section>
+  );
+}
