@@ -17,7 +17,8 @@ import { workersCommand } from './commands/workers.js';
 import { describeError } from './errors.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
-const RUN_STATES: readonly RunState[] = [
+/** INTERRUPTED: left running by a process that is gone (a crash). */
+const RUN_STATES: readonly (RunState | 'INTERRUPTED')[] = [
   'PENDING',
   'RUNNING',
   'SUCCESS',
@@ -27,6 +28,7 @@ const RUN_STATES: readonly RunState[] = [
   'SUSPENDED',
   'RESUMING',
   'CANCELLED',
+  'INTERRUPTED',
 ];
 
 function version(): string {

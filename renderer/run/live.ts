@@ -193,9 +193,15 @@ export function applyEvents(run: LiveRun, events: readonly RunEventData[]): Live
           const { finishedAt: _f, ...rest } = next;
           updated = { ...rest, startedAt: at };
         } else if (EXECUTE_END.has(e.state)) {
+          if (before?.state === 'RUNNING' && before.session < session()) {
+            // Running when the host stopped: a resume runs it again from its start, without a new RUNNING event.
+            const from = (sessions ?? run.sessions)[session()] ?? at;
+            setSegments(e.name, (list) => list.push({ phase: 'execute', start: Math.min(from, at) }));
+            updated = { ...next, executions: next.executions + 1 };
+          }
           close(e.name, 'execute', at, e.state);
           updated = {
-            ...next,
+            ...updated,
             finishedAt: at,
             ...(e.state === 'SUCCESS' ? { progress: 1 } : {}),
             ...(e.failure ? { failure: e.failure } : {}),

@@ -50,9 +50,21 @@ describe('RunService.resume after a crash', () => {
       runs.deleteRun(id);
     }).toThrow(/stop it before deleting it/);
 
+    // While its process lives, it is running, not interrupted.
+    expect(running?.interrupted).toBeUndefined();
+    expect(runs.listRuns({ state: 'INTERRUPTED' }).runs).toEqual([]);
+
     process.kill(-(child.pid ?? 0), 'SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
     expect(runs.getRun(id).state).toBe('RUNNING');
+    // Its process is gone: the history says interrupted, and the filter finds it (and only it).
+    expect(runs.getRun(id).interrupted).toBe(true);
+    expect(runs.listRuns({ state: 'INTERRUPTED' }).runs.map((r) => r.id)).toEqual([id]);
+    expect(runs.listRuns({ state: 'RUNNING' }).runs).toEqual([]);
+    expect(runs.listRuns().runs.find((r) => r.id === id)).toMatchObject({
+      state: 'RUNNING',
+      interrupted: true,
+    });
 
     writeFileSync(go, '');
     const { events } = await collect(runs, (l) => runs.resume(id, {}, l));
@@ -81,7 +93,7 @@ describe('RunService.resume after a crash', () => {
 
     const runs = new RunService({ db });
     open.push(runs);
-    const id = runs.listRuns({ state: 'RUNNING' }).runs[0]?.id ?? '';
+    const id = runs.listRuns({ state: 'INTERRUPTED' }).runs[0]?.id ?? '';
     runs.cancel(id);
     expect(runs.getRun(id).state).toBe('CANCELLED');
     expect(runs.listRuns({ state: 'CANCELLED' }).runs.map((r) => r.id)).toEqual([id]);

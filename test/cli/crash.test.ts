@@ -1,6 +1,6 @@
 /**
  * A crash: the CLI running a flow is killed (SIGKILL, with its process
- * group) while a task runs; `atomflow runs` shows the run RUNNING, and
+ * group) while a task runs; `atomflow runs` shows the run INTERRUPTED, and
  * `atomflow resume` finishes it without running finished tasks again.
  */
 import { writeFileSync } from 'node:fs';
@@ -35,7 +35,9 @@ describe('atomflow resume after a crash', () => {
     const id = /Run ([0-9a-f-]{36})/.exec(header)?.[1] ?? '';
 
     const list = await cli(['runs', '--db', db], { env });
-    expect(list.stdout).toMatch(new RegExp(`${id}\\s+crashy\\s+RUNNING`));
+    expect(list.stdout).toMatch(new RegExp(`${id}\\s+crashy\\s+INTERRUPTED`));
+    const interrupted = await cli(['runs', '--db', db, '--state', 'INTERRUPTED'], { env });
+    expect(interrupted.stdout).toMatch(new RegExp(`${id}\\s+crashy\\s+INTERRUPTED`));
 
     writeFileSync(go, '');
     const resumed = await cli(['resume', id, '--db', db, '--json'], { env });

@@ -94,6 +94,8 @@ describe('atomflow show', () => {
         phase: 'execute',
         type: 'IntendedFailure',
         message: expect.stringContaining('health check'),
+        // Where it was raised: the fail kind's execute.
+        stack: expect.stringMatching(/^IntendedFailure: health check[^]*\n\s+at .*fail\.ts/),
       },
     ]);
     expect(

@@ -7,7 +7,7 @@ import { formatTime, table } from '../output/format.js';
 export interface RunsCommandOptions {
   readonly db?: string;
   readonly json?: boolean;
-  readonly state?: RunState;
+  readonly state?: RunState | 'INTERRUPTED';
   readonly flow?: string;
   readonly engine?: string;
   readonly limit: number;
@@ -34,7 +34,13 @@ export async function runsCommand(options: RunsCommandOptions): Promise<ExitCode
     } else {
       const rows = [
         ['ID', 'FLOW', 'STATE', 'ENGINE', 'CREATED'],
-        ...page.runs.map((r) => [r.id, r.flow, r.state, r.engine ?? '', formatTime(r.createdAt)]),
+        ...page.runs.map((r) => [
+          r.id,
+          r.flow,
+          r.interrupted === true ? 'INTERRUPTED' : r.state,
+          r.engine ?? '',
+          formatTime(r.createdAt),
+        ]),
       ];
       for (const line of table(rows)) process.stdout.write(`${line}\n`);
     }
