@@ -197,7 +197,6 @@ export function applyEvents(run: LiveRun, events: readonly RunEventData[]): Live
             // Running when the host stopped: a resume runs it again from its start, without a new RUNNING event.
             const from = (sessions ?? run.sessions)[session()] ?? at;
             setSegments(e.name, (list) => list.push({ phase: 'execute', start: Math.min(from, at) }));
-            updated = { ...next, executions: next.executions + 1 };
           }
           close(e.name, 'execute', at, e.state);
           updated = {
