@@ -10,7 +10,15 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { callHost } from './contract';
 import { E2E_TMP, ROOT, servedHost } from './host';
-import { canvasStates, listRuns, openApp, runDetail, storedStates, watchErrors } from './run-support';
+import {
+  canvasStates,
+  listRuns,
+  openApp,
+  runDetail,
+  showDockTab,
+  storedStates,
+  watchErrors,
+} from './run-support';
 
 const host = servedHost();
 const SCREENS = join(E2E_TMP, 'screens');
@@ -127,7 +135,7 @@ test('history: filters, pages, opens a run with its timeline, compares, reruns a
         ['build', 'upload', 'migrate-database', 'switch-traffic'].map((n) => [n, stored[n]]),
       ),
     );
-  await page.getByTestId('dock-timeline').click();
+  await showDockTab(page, 'timeline');
   const timeline = page.getByTestId('timeline');
   await expect(timeline.locator('[data-testid="timeline-bar"][data-phase="revert"]')).toHaveCount(4);
   const zoom = Number(await timeline.getAttribute('data-zoom'));

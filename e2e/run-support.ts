@@ -110,3 +110,10 @@ export async function listRuns(
 export function storedStates(detail: RunViewData): Record<string, string> {
   return Object.fromEntries(detail.atoms.map((a: AtomViewData) => [a.name, a.state]));
 }
+
+/** Opens a tab of the run dock under the canvas (a click on the open tab would fold it). */
+export async function showDockTab(page: Page, tab: 'output' | 'timeline'): Promise<void> {
+  const button = page.getByTestId(`dock-${tab}`);
+  if ((await button.getAttribute('aria-selected')) !== 'true') await button.click();
+  await expect(button).toHaveAttribute('aria-selected', 'true');
+}

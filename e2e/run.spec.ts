@@ -16,6 +16,7 @@ import {
   openApp,
   runDetail,
   runToEnd,
+  showDockTab,
   shownRunId,
   storedStates,
   watchErrors,
@@ -57,9 +58,10 @@ function taskNames(file: string): string[] {
 
 async function checkDeployRevert(page: Page): Promise<void> {
   const tasks = taskNames('deploy');
-  // The output of the failed task: what was raised, and where.
+  // The output of the failed task: what was raised, and where. (The dock took room from the canvas.)
+  await showDockTab(page, 'output');
+  await page.getByRole('button', { name: 'Zoom to fit' }).click();
   await page.getByTestId('node-switch-traffic').click();
-  await page.getByTestId('dock-output').click();
   const failure = page.getByTestId('output-failure');
   await expect(failure).toContainText('IntendedFailure');
   await expect(failure).toContainText('health check failed: 3 of 5 instances unhealthy');
@@ -69,7 +71,7 @@ async function checkDeployRevert(page: Page): Promise<void> {
   await expect(page.getByTestId('output-log')).toContainText('building app-1.4.2.tar.gz');
   await expect(page.getByTestId('output-log')).toContainText('deleting app-1.4.2.tar.gz');
   // The timeline draws each task's execute and then its revert.
-  await page.getByTestId('dock-timeline').click();
+  await showDockTab(page, 'timeline');
   for (const name of tasks) {
     await expect(
       page.locator(`[data-testid="timeline-bar"][data-atom="${name}"][data-phase="revert"]`),
@@ -78,7 +80,7 @@ async function checkDeployRevert(page: Page): Promise<void> {
   await expect(
     page.locator('[data-testid="timeline-bar"][data-atom="switch-traffic"][data-phase="execute"]'),
   ).toHaveAttribute('data-outcome', 'FAILURE');
-  await page.getByTestId('dock-output').click();
+  await showDockTab(page, 'output');
 }
 
 const ENGINES: readonly EngineKind[] = ['serial', 'parallel', 'worker-based'];
@@ -130,7 +132,7 @@ for (const engine of ENGINES) {
           for (const t of tasks) expect(shown[t], `${example.file}: ${t}`).toBe('REVERTED');
         }
         // The run summary agrees with the run bar.
-        await page.getByTestId('dock-output').click();
+        await showDockTab(page, 'output');
         await expect(page.getByTestId('run-summary')).toContainText(
           example.ends === 'SUCCESS' ? 'Success' : 'Reverted',
         );

@@ -3,7 +3,7 @@
  * the shared RabbitMQ, on an exchange of its own so that no other test's
  * engine or worker meets it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { ROOT } from './host';
@@ -19,18 +19,24 @@ export interface StartedWorker {
 
 /** Starts a worker that runs every kind (code included) and resolves once it listens. */
 export async function startWorker(exchange = `e2e-${randomUUID()}`): Promise<StartedWorker> {
-  const child: ChildProcess = spawn(
+  const child = spawn(
     process.execPath,
     ['bin/atomflow.mjs', 'worker', '--amqp', AMQP_URL, '--exchange', exchange, '--allow-code', '--json'],
     { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
   const id = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the worker did not get ready: ${stderr}`)), 30_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`the worker did not get ready: ${stderr}`));
+    }, 30_000);
+    createInterface({ input: child.stdout }).on('line', (line) => {
       if (!line.includes('"ready"')) return;
       clearTimeout(timer);
       resolve((JSON.parse(line) as { worker: { id: string } }).worker.id);

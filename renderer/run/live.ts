@@ -154,8 +154,10 @@ export function applyEvents(run: LiveRun, events: readonly RunEventData[]): Live
           startedAt ??= at;
           const parts = sessionsW();
           if (parts.length > 0) {
-            // A resume: what was still going on when the run stopped was cut short there.
-            const stoppedAt = lastEventAt ?? at;
+            // A resume: what was still going on when the run stopped was cut short there. The
+            // stream's end says when that was: a resume after a crash says RESUMING and SUSPENDED
+            // first, so the latest event is the resume, not the stop.
+            const stoppedAt = endedAt ?? lastEventAt ?? at;
             for (const [name, list] of Object.entries(segments ?? run.segments)) {
               const last = list[list.length - 1];
               if (last && last.end === undefined) close(name, last.phase, stoppedAt, 'INTERRUPTED');
@@ -206,6 +208,11 @@ export function applyEvents(run: LiveRun, events: readonly RunEventData[]): Live
             ...(e.failure ? { failure: e.failure } : {}),
           };
         } else if (REVERT_END.has(e.state)) {
+          if (before?.state === 'REVERTING' && before.session < session()) {
+            // Reverting when the host stopped: likewise reverted again after the resume, without a new REVERTING event.
+            const from = (sessions ?? run.sessions)[session()] ?? at;
+            setSegments(e.name, (list) => list.push({ phase: 'revert', start: Math.min(from, at) }));
+          }
           close(e.name, 'revert', at, e.state);
           updated = { ...next, finishedAt: at, ...(e.failure ? { revertFailure: e.failure } : {}) };
         } else if (e.state === 'PENDING') {

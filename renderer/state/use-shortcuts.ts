@@ -25,7 +25,10 @@ function typing(target: EventTarget | null): boolean {
 
 /** Whether the key went to a panel's own control (a palette item, a problem row), not the canvas. */
 function onPanel(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && target.closest('.palette, .problems, .inspector') !== null;
+  return (
+    target instanceof HTMLElement &&
+    target.closest('.palette, .problems, .inspector, .run-dock, .runbar') !== null
+  );
 }
 
 export function useShortcuts(enabled = true): void {

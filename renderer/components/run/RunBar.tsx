@@ -1,19 +1,140 @@
+/**
+ * The run bar, one row under the toolbar: the engine and its options, the
+ * flow's inputs, Run (with why it cannot run), the commands on the run shown
+ * (cancel, suspend, resume, clear) and its status. The commands are always
+ * there (disabled when they do not apply) and what comes and goes sits at the
+ * flexible middle or the right end, so nothing moves when a run starts or
+ * stops.
+ */
+import { useShallow } from 'zustand/react/shallow';
 import { useDesigner } from '../../state/designer';
 import { useHostStore } from '../../state/host';
 import { runBlocker } from '../../state/run';
-import { startRun } from '../../state/runs';
+import { cancelRun, clearRun, resumeRun, runActions, startRun, suspendRun, useRuns } from '../../state/runs';
+import { Icon } from '../Icon';
+import { EngineControls } from './EngineControls';
+import { InputsPopover } from './InputsPopover';
+import { RunStatus } from './RunStatus';
 
-/** The run bar (being built): Run, with the reason it is disabled. */
-export function RunBar() {
-  const blocker = useDesigner((s) => runBlocker(s, useHostStore.getState()));
+/** Why Run is disabled, as the run bar says it; undefined when the flow can run. */
+function useRunReason(): string | undefined {
   const connection = useHostStore((s) => s.connection);
-  const reason = connection.status !== 'connected' ? 'Not connected to the host' : blocker;
+  return useDesigner((s) => runBlocker(s, { connection }));
+}
+
+function RunButton({ reason }: { readonly reason: string | undefined }) {
+  const busy = useRuns((s) => s.busy);
   return (
-    <div className="runbar">
-      {reason !== undefined && <span data-testid="run-reason">{reason}</span>}
-      <button type="button" disabled={reason !== undefined} onClick={() => void startRun()} data-testid="run">
-        Run
+    <button
+      type="button"
+      className="run-button runbar-run"
+      disabled={reason !== undefined || busy !== undefined}
+      title={
+        reason ?? (busy !== undefined ? `Wait: ${busy}…` : 'Run the flow with this engine and these inputs')
+      }
+      data-testid="run"
+      onClick={() => void startRun()}
+    >
+      <Icon name="run" />
+      {busy === 'starting' ? 'Starting…' : 'Run'}
+    </button>
+  );
+}
+
+/** Cancel, Suspend and Resume, enabled as {@link runActions} says. */
+function RunCommands() {
+  const { canCancel, canSuspend, canResume } = useRuns(useShallow(runActions));
+  return (
+    <div className="runbar-commands" role="group" aria-label="Run commands">
+      <button
+        type="button"
+        className="runbar-button"
+        disabled={!canCancel}
+        title="Cancel: stop after the running tasks; it cannot be resumed"
+        aria-label="Cancel"
+        data-testid="cancel-run"
+        onClick={() => void cancelRun()}
+      >
+        <span className="runbar-glyph" aria-hidden="true">
+          ■
+        </span>
+        <span className="runbar-label">Cancel</span>
       </button>
+      <button
+        type="button"
+        className="runbar-button"
+        disabled={!canSuspend}
+        title="Suspend: stop after the running tasks; resume it later"
+        aria-label="Suspend"
+        data-testid="suspend-run"
+        onClick={() => void suspendRun()}
+      >
+        <span className="runbar-glyph" aria-hidden="true">
+          ⏸
+        </span>
+        <span className="runbar-label">Suspend</span>
+      </button>
+      <button
+        type="button"
+        className="runbar-button"
+        disabled={!canResume}
+        title="Resume: go on from where it stopped; finished tasks are not run again"
+        aria-label="Resume"
+        data-testid="resume-run"
+        onClick={() => void resumeRun()}
+      >
+        <span className="runbar-glyph" aria-hidden="true">
+          ▶
+        </span>
+        <span className="runbar-label">Resume</span>
+      </button>
+    </div>
+  );
+}
+
+/**
+ * Takes an ended run off the canvas. While the run goes on, it keeps its
+ * place, invisible, so that the status beside it does not move when it ends.
+ */
+function ClearButton() {
+  const shown = useRuns((s) => s.live !== undefined);
+  const ended = useRuns((s) => s.live !== undefined && (s.live.ended || s.info?.interrupted === true));
+  const busy = useRuns((s) => s.busy !== undefined);
+  if (!shown) return null;
+  return (
+    <button
+      type="button"
+      className="runbar-button runbar-clear"
+      disabled={!ended || busy}
+      style={ended ? undefined : { visibility: 'hidden' }}
+      aria-hidden={ended ? undefined : true}
+      title="Take the run off the canvas (it stays in the history)"
+      data-testid="clear-run"
+      onClick={clearRun}
+    >
+      Clear
+    </button>
+  );
+}
+
+/** The run bar (see the module comment). */
+export function RunBar() {
+  const reason = useRunReason();
+  return (
+    <div className="runbar" role="toolbar" aria-label="Run" data-testid="run-bar">
+      <EngineControls />
+      <InputsPopover />
+      <div className="runbar-divider" />
+      <RunButton reason={reason} />
+      <RunCommands />
+      {reason !== undefined && (
+        <span className="run-reason runbar-reason" data-testid="run-reason" title={reason}>
+          {reason}
+        </span>
+      )}
+      <div className="runbar-spacer" />
+      <RunStatus />
+      <ClearButton />
     </div>
   );
 }

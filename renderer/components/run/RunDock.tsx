@@ -1,3 +1,5 @@
+import { useReactFlow } from '@xyflow/react';
+import { useEffect, useRef } from 'react';
 import { setBottomTab, useRuns, type BottomTab } from '../../state/runs';
 import { TimelinePanel } from '../timeline/TimelinePanel';
 import { OutputPanel } from './OutputPanel';
@@ -8,14 +10,34 @@ const TABS: readonly { readonly tab: Exclude<BottomTab, 'problems'>; readonly la
 ];
 
 /**
+ * The dock takes its room from the canvas: when it opens, the flow is fitted
+ * to what is left, so no task ends up hidden below it.
+ */
+function useRefitWhenOpened(open: boolean): void {
+  const { fitView } = useReactFlow();
+  const was = useRef(open);
+  useEffect(() => {
+    const opened = open && !was.current;
+    was.current = open;
+    if (!opened) return undefined;
+    // After the browser has laid the smaller canvas out.
+    const frame = requestAnimationFrame(() => void fitView({ padding: 0.15, duration: 150 }));
+    return () => {
+      cancelAnimationFrame(frame);
+    };
+  }, [open, fitView]);
+}
+
+/**
  * Under the canvas while a run is shown on it: the selected task's output and
  * the run's summary, or the timeline. A click on the open tab folds it away.
  */
 export function RunDock() {
   const shown = useRuns((s) => s.info !== undefined);
   const tab = useRuns((s) => s.bottomTab);
+  const open = shown && tab !== 'problems';
+  useRefitWhenOpened(open);
   if (!shown) return null;
-  const open = tab !== 'problems';
   return (
     <section className={`run-dock${open ? ' is-open' : ''}`} aria-label="Run" data-testid="run-dock">
       <div className="run-dock-tabs" role="tablist">

@@ -1,0 +1,369 @@
+// @vitest-environment happy-dom
+/**
+ * A run drawn on the canvas nodes, against the real designer and runs
+ * stores: each task's state, progress, time, executions and "kept" marker;
+ * each group's summary of the tasks inside it and its retry controller; a
+ * revert seen travelling back; and that a batch redraws only the nodes it
+ * changed.
+ */
+import { ReactFlowProvider, type NodeProps } from '@xyflow/react';
+import { act, cleanup, render, screen, within } from '@testing-library/react';
+import { Profiler } from 'react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AtomStateData, RunEventData } from '../../app/contract/results';
+import { GroupNode } from '../../renderer/components/canvas/GroupNode';
+import { groupState } from '../../renderer/components/canvas/group-summary';
+import { TaskNode } from '../../renderer/components/canvas/TaskNode';
+import type { GroupFlowNode, TaskFlowNode } from '../../renderer/designer/canvas-graph';
+import type { FlowDoc } from '../../renderer/designer/document';
+import { applyEvents, startingRun } from '../../renderer/run/live';
+import { loadDocument, useDesigner } from '../../renderer/state/designer';
+import { clearRun, useRuns } from '../../renderer/state/runs';
+
+const RUN = 'run-1';
+const T0 = Date.parse('2026-03-02T09:00:00.000Z');
+const at = (ms: number): string => new Date(T0 + ms).toISOString();
+const flow = (state: 'RUNNING' | 'SUSPENDED', ms: number): RunEventData => ({
+  runId: RUN,
+  ts: at(ms),
+  type: 'flow',
+  state,
+});
+const atom = (
+  name: string,
+  state: AtomStateData,
+  ms: number,
+  kind: 'task' | 'retry' = 'task',
+): RunEventData => ({
+  runId: RUN,
+  ts: at(ms),
+  type: 'atom',
+  name,
+  atom: kind,
+  state,
+});
+const progress = (name: string, value: number, ms: number): RunEventData => ({
+  runId: RUN,
+  ts: at(ms),
+  type: 'progress',
+  name,
+  progress: value,
+});
+const end = (state: 'SUSPENDED' | 'FAILURE' | 'REVERTED' | 'SUCCESS', ms: number): RunEventData => ({
+  runId: RUN,
+  ts: at(ms),
+  type: 'end',
+  state,
+  results: {},
+  failures: [],
+});
+
+/** main: fetch → deploy [push → verify] (retried) → notify. */
+const DOC: FlowDoc = {
+  format: 'atomflow.flow/1',
+  name: 'release',
+  flow: {
+    type: 'linear',
+    name: 'main',
+    children: [
+      { type: 'task', name: 'fetch', kind: 'http', provides: 'page' },
+      {
+        type: 'linear',
+        name: 'deploy',
+        retry: { type: 'times', attempts: 3 },
+        children: [
+          { type: 'task', name: 'push', kind: 'shell' },
+          { type: 'task', name: 'verify', kind: 'script' },
+        ],
+      },
+      { type: 'task', name: 'notify', kind: 'noop' },
+    ],
+  },
+};
+
+/** How many times each node's subtree committed. */
+let commits = new Map<string, number>();
+
+function nodeProps<N extends TaskFlowNode | GroupFlowNode>(n: N): NodeProps<N> {
+  return {
+    id: n.id,
+    data: n.data,
+    type: n.type,
+    selected: false,
+    dragging: false,
+    zIndex: 0,
+    isConnectable: true,
+    positionAbsoluteX: 0,
+    positionAbsoluteY: 0,
+    draggable: true,
+    selectable: true,
+    deletable: true,
+  };
+}
+
+/** Every node of the document, as React Flow would draw them, each counted by a Profiler. */
+function renderNodes() {
+  const nodes = useDesigner.getState().nodes;
+  return render(
+    <ReactFlowProvider>
+      {nodes.map((n) => (
+        <Profiler
+          key={n.id}
+          id={n.id}
+          onRender={(id) => {
+            commits.set(id, (commits.get(id) ?? 0) + 1);
+          }}
+        >
+          {n.type === 'task' ? <TaskNode {...nodeProps(n)} /> : <GroupNode {...nodeProps(n)} />}
+        </Profiler>
+      ))}
+    </ReactFlowProvider>,
+  );
+}
+
+function show(events: RunEventData[]): void {
+  act(() => {
+    useRuns.setState({ live: applyEvents(startingRun(RUN), events) });
+  });
+}
+
+function more(events: RunEventData[]): void {
+  act(() => {
+    const live = useRuns.getState().live;
+    if (!live) throw new Error('no run shown');
+    useRuns.setState({ live: applyEvents(live, events) });
+  });
+}
+
+const node = (name: string) => screen.getByTestId(`node-${name}`);
+const runState = (name: string) => node(name).getAttribute('data-run-state');
+
+beforeEach(() => {
+  // Warnings of React Flow's handles drawn outside a flow (no node id) are not what is tested.
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  loadDocument(DOC, undefined);
+  useRuns.setState({ live: undefined, info: undefined, busy: undefined });
+  commits = new Map();
+});
+
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('tasks', () => {
+  it('show no run state while no run is shown, and their kind glyph', () => {
+    renderNodes();
+    for (const name of ['fetch', 'push', 'verify', 'notify', 'main', 'deploy']) {
+      expect(node(name).hasAttribute('data-run-state')).toBe(false);
+    }
+    expect(node('fetch').textContent).toContain('⇄');
+    expect(node('fetch').textContent).toContain('→ page');
+  });
+
+  it('are PENDING until the run reaches them', () => {
+    renderNodes();
+    show([flow('RUNNING', 0)]);
+    for (const name of ['fetch', 'push', 'verify', 'notify']) {
+      expect(runState(name)).toBe('PENDING');
+      expect(node(name).classList.contains('run-pending')).toBe(true);
+    }
+  });
+
+  it('show a progress ring and a ticking time while running, the duration once done', () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(T0 + 2_100);
+    renderNodes();
+    show([flow('RUNNING', 0), atom('fetch', 'RUNNING', 100)]);
+    const fetch = node('fetch');
+    expect(runState('fetch')).toBe('RUNNING');
+    expect(fetch.classList.contains('run-running')).toBe(true);
+    expect(within(fetch).getByRole('img', { name: 'Running' })).toBeTruthy();
+    // No progress reported yet: a turning arc.
+    expect(fetch.querySelector('.progress-ring.is-indeterminate')).not.toBeNull();
+    expect(within(fetch).getByTestId('task-elapsed').textContent).toBe('2 s');
+
+    more([progress('fetch', 0.5, 1_000)]);
+    expect(fetch.querySelector('.progress-ring')?.getAttribute('data-progress')).toBe('0.50');
+    act(() => {
+      vi.advanceTimersByTime(2_000);
+    });
+    expect(within(fetch).getByTestId('task-elapsed').textContent).toBe('4 s');
+
+    more([atom('fetch', 'SUCCESS', 1_600)]);
+    expect(runState('fetch')).toBe('SUCCESS');
+    expect(fetch.classList.contains('run-success')).toBe(true);
+    expect(fetch.querySelector('.progress-ring')).toBeNull();
+    expect(within(fetch).getByRole('img', { name: 'Success' }).textContent).toBe('✔');
+    expect(within(fetch).getByTestId('task-elapsed').textContent).toBe('1.50 s');
+    act(() => {
+      vi.advanceTimersByTime(5_000);
+    });
+    expect(within(fetch).getByTestId('task-elapsed').textContent).toBe('1.50 s');
+  });
+
+  it('show how many times they ran', () => {
+    renderNodes();
+    show([flow('RUNNING', 0), atom('push', 'RUNNING', 10), atom('push', 'SUCCESS', 20)]);
+    expect(within(node('push')).queryByTestId('task-executions')).toBeNull();
+    more([atom('push', 'REVERTING', 30), atom('push', 'REVERTED', 40), atom('push', 'PENDING', 50)]);
+    more([atom('push', 'RUNNING', 60)]);
+    expect(within(node('push')).getByTestId('task-executions').textContent).toBe('×2');
+  });
+
+  it('mark what was finished before a resume and kept', () => {
+    renderNodes();
+    show([
+      flow('RUNNING', 0),
+      atom('fetch', 'RUNNING', 10),
+      atom('fetch', 'SUCCESS', 20),
+      flow('SUSPENDED', 30),
+      end('SUSPENDED', 30),
+    ]);
+    expect(node('fetch').hasAttribute('data-kept')).toBe(false);
+    more([flow('RUNNING', 1_000), atom('push', 'RUNNING', 1_010)]);
+    expect(node('fetch').getAttribute('data-kept')).toBe('true');
+    expect(within(node('fetch')).getByTitle('Finished before the resume; not run again')).toBeTruthy();
+    expect(node('push').hasAttribute('data-kept')).toBe(false);
+  });
+
+  it('lose their run state when the run is cleared', () => {
+    renderNodes();
+    show([flow('RUNNING', 0), atom('fetch', 'RUNNING', 10)]);
+    expect(runState('fetch')).toBe('RUNNING');
+    act(clearRun);
+    expect(node('fetch').hasAttribute('data-run-state')).toBe(false);
+    expect(node('main').hasAttribute('data-run-summary')).toBe(false);
+  });
+});
+
+describe('groups', () => {
+  it('summarise the tasks inside them, at any depth', () => {
+    renderNodes();
+    show([flow('RUNNING', 0), atom('fetch', 'RUNNING', 10), atom('fetch', 'SUCCESS', 20)]);
+    expect(node('main').getAttribute('data-run-summary')).toBe('1/4');
+    // One done, the rest not started, the run going: in progress, not back to pending.
+    expect(node('main').getAttribute('data-run-state')).toBe('RUNNING');
+    expect(node('deploy').getAttribute('data-run-summary')).toBe('0/2');
+    expect(node('deploy').getAttribute('data-run-state')).toBe('PENDING');
+
+    more([atom('deploy_retry', 'RUNNING', 25, 'retry'), atom('deploy_retry', 'SUCCESS', 26, 'retry')]);
+    more([atom('push', 'RUNNING', 30), atom('push', 'SUCCESS', 40), atom('verify', 'RUNNING', 50)]);
+    expect(node('deploy').getAttribute('data-run-state')).toBe('RUNNING');
+    expect(node('deploy').getAttribute('data-run-summary')).toBe('1/2');
+    const bar = within(node('deploy')).getByTestId('group-run');
+    expect(bar.querySelector('[data-state="SUCCESS"]')?.getAttribute('data-count')).toBe('1');
+    expect(bar.querySelector('[data-state="RUNNING"]')?.getAttribute('data-count')).toBe('1');
+    expect(bar.textContent).toBe('1/2');
+
+    more([
+      atom('verify', 'SUCCESS', 60),
+      atom('notify', 'RUNNING', 70),
+      atom('notify', 'SUCCESS', 80),
+      end('SUCCESS', 90),
+    ]);
+    expect(node('deploy').getAttribute('data-run-state')).toBe('SUCCESS');
+    expect(node('main').getAttribute('data-run-state')).toBe('SUCCESS');
+    expect(node('main').getAttribute('data-run-summary')).toBe('4/4');
+  });
+
+  it('show a revert travelling back, the retry, and the next attempt', () => {
+    renderNodes();
+    show([
+      flow('RUNNING', 0),
+      atom('fetch', 'RUNNING', 1),
+      atom('fetch', 'SUCCESS', 2),
+      atom('deploy_retry', 'RUNNING', 3, 'retry'),
+      atom('deploy_retry', 'SUCCESS', 4, 'retry'),
+      atom('push', 'RUNNING', 5),
+      atom('push', 'SUCCESS', 6),
+      atom('verify', 'RUNNING', 7),
+      atom('verify', 'FAILURE', 8),
+    ]);
+    expect(runState('verify')).toBe('FAILURE');
+    expect(node('verify').classList.contains('run-failure')).toBe(true);
+    expect(node('deploy').getAttribute('data-run-state')).toBe('FAILURE');
+    const retry = within(node('deploy')).getByTestId('group-retry');
+    expect(retry.getAttribute('data-retry-state')).toBe('SUCCESS');
+    expect(retry.textContent).toContain('attempt 1');
+
+    more([atom('verify', 'REVERTING', 9)]);
+    expect(runState('verify')).toBe('REVERTING');
+    expect(node('verify').classList.contains('run-reverting')).toBe(true);
+    expect(node('deploy').getAttribute('data-run-state')).toBe('REVERTING');
+
+    more([atom('verify', 'REVERTED', 10)]);
+    expect(runState('verify')).toBe('REVERTED');
+    expect(node('verify').classList.contains('run-reverted')).toBe(true);
+    expect(within(node('verify')).getByRole('img', { name: 'Reverted' }).textContent).toBe('↺');
+    // push is still to be reverted: the revert is on its way back through the group.
+    expect(node('deploy').getAttribute('data-run-state')).toBe('REVERTING');
+
+    more([atom('push', 'REVERTING', 11), atom('push', 'REVERTED', 12)]);
+    expect(node('deploy').getAttribute('data-run-state')).toBe('REVERTED');
+
+    more([atom('deploy_retry', 'RETRYING', 13, 'retry')]);
+    expect(node('deploy').getAttribute('data-run-state')).toBe('RETRYING');
+    expect(node('deploy').classList.contains('run-retrying')).toBe(true);
+    expect(within(node('deploy')).getByTestId('group-retry').getAttribute('data-retry-state')).toBe(
+      'RETRYING',
+    );
+
+    more([
+      atom('push', 'PENDING', 14),
+      atom('verify', 'PENDING', 14),
+      atom('deploy_retry', 'PENDING', 14, 'retry'),
+      atom('deploy_retry', 'RUNNING', 15, 'retry'),
+      atom('deploy_retry', 'SUCCESS', 16, 'retry'),
+      atom('push', 'RUNNING', 17),
+    ]);
+    expect(within(node('deploy')).getByTestId('group-retry').textContent).toContain('attempt 2');
+    expect(node('deploy').getAttribute('data-run-state')).toBe('RUNNING');
+    expect(node('deploy').getAttribute('data-run-summary')).toBe('0/2');
+  });
+
+  it('follow the rules of one state for many tasks', () => {
+    expect(groupState({ SUCCESS: 2, RUNNING: 1 }, 3, undefined, true)).toBe('RUNNING');
+    expect(groupState({ FAILURE: 1, RUNNING: 1 }, 2, undefined, true)).toBe('RUNNING');
+    expect(groupState({ FAILURE: 1, REVERTING: 1 }, 2, undefined, true)).toBe('REVERTING');
+    expect(groupState({ REVERTED: 2 }, 2, 'RETRYING', true)).toBe('RETRYING');
+    expect(groupState({ SUCCESS: 1, REVERT_FAILURE: 1 }, 2, undefined, false)).toBe('FAILURE');
+    expect(groupState({ REVERTED: 1, SUCCESS: 1 }, 2, undefined, false)).toBe('REVERTED');
+    expect(groupState({ IGNORE: 2 }, 2, undefined, false)).toBe('IGNORE');
+    expect(groupState({ IGNORE: 1, SUCCESS: 1 }, 2, undefined, false)).toBe('SUCCESS');
+    expect(groupState({ SUCCESS: 1, PENDING: 1 }, 2, undefined, false)).toBe('PENDING');
+    expect(groupState({}, 0, undefined, true)).toBe('PENDING');
+  });
+});
+
+describe('redraws', () => {
+  it('a batch redraws only the nodes whose state it changed', () => {
+    renderNodes();
+    show([
+      flow('RUNNING', 0),
+      atom('fetch', 'RUNNING', 10),
+      atom('fetch', 'SUCCESS', 20),
+      atom('push', 'RUNNING', 30),
+    ]);
+    commits = new Map();
+    // A log line and a progress of push: neither fetch, verify, notify nor a group summary changes.
+    more([
+      { runId: RUN, ts: at(40), type: 'log', name: 'push', stream: 'stdout', text: 'pushing' },
+      progress('push', 0.4, 41),
+    ]);
+    expect([...commits.keys()]).toEqual(['push']);
+
+    commits = new Map();
+    more([atom('push', 'SUCCESS', 50)]);
+    // push changed, and deploy's summary with it (1/2 done); main's summary changed too (2/4).
+    expect(new Set(commits.keys())).toEqual(new Set(['push', 'deploy', 'main']));
+
+    commits = new Map();
+    // Selecting a node rebuilds the designer's index; the groups' task lists stay the same.
+    act(() => {
+      useDesigner.setState({ index: new Map(useDesigner.getState().index) });
+    });
+    expect([...commits.keys()]).toEqual([]);
+  });
+});
