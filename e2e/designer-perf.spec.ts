@@ -15,6 +15,10 @@ import { expect, test, type Page } from '@playwright/test';
 import { bigFlow, bigFlowTask, isGraphGroup, taskCount, THOUSAND_TASKS, type BigFlowShape } from './flows';
 import { E2E_TMP, servedHost } from './host';
 
+// Playwright's trace recorder watches every DOM mutation of the page (thousands of cards here): off, so
+// that what is measured is the renderer's own work.
+test.use({ trace: 'off' });
+
 const host = servedHost();
 const SHAPE = THOUSAND_TASKS;
 

@@ -6,9 +6,9 @@
  * timeline) and ends REVERTED.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, servedHost } from './host';
+import { E2E_TMP, ROOT, servedHost } from './host';
 import {
   canvasStates,
   chooseEngine,
@@ -25,6 +25,7 @@ import {
 import { AMQP_URL, startWorker, type StartedWorker } from './worker';
 
 const host = servedHost();
+const SCREENS = join(E2E_TMP, 'screens');
 
 /** Each example (by file name) and how its run ends. */
 const EXAMPLES: readonly { readonly file: string; readonly ends: string }[] = [
@@ -56,7 +57,7 @@ function taskNames(file: string): string[] {
   return out;
 }
 
-async function checkDeployRevert(page: Page): Promise<void> {
+async function checkDeployRevert(page: Page, engine: EngineKind): Promise<void> {
   const tasks = taskNames('deploy');
   // The output of the failed task: what was raised, and where. (The dock took room from the canvas.)
   await showDockTab(page, 'output');
@@ -66,6 +67,8 @@ async function checkDeployRevert(page: Page): Promise<void> {
   await expect(failure).toContainText('IntendedFailure');
   await expect(failure).toContainText('health check failed: 3 of 5 instances unhealthy');
   await expect(page.getByTestId('output-stack')).toBeAttached();
+  mkdirSync(SCREENS, { recursive: true });
+  await page.screenshot({ path: join(SCREENS, `run-${engine}.png`) });
   // A reverted task's output has its execute and its revert lines.
   await page.getByTestId('node-build').click();
   await expect(page.getByTestId('output-log')).toContainText('building app-1.4.2.tar.gz');
@@ -140,7 +143,7 @@ for (const engine of ENGINES) {
           // The payment ran three times before it went through.
           await expect(page.getByTestId('node-charge-card')).toContainText('×3');
         }
-        if (example.file === 'deploy') await checkDeployRevert(page);
+        if (example.file === 'deploy') await checkDeployRevert(page, engine);
       }
       expect(errors).toEqual([]);
     });

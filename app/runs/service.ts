@@ -73,6 +73,13 @@ export interface SubscribeOptions {
 
 type Listener = (event: RunEvent) => void;
 
+/**
+ * A run gives the event loop a turn after this much uninterrupted work, so
+ * the host streams its events as it goes and keeps answering other requests
+ * (a flow of quick synchronous tasks would otherwise hold the loop to the end).
+ */
+const YIELD_EVERY_MS = 10;
+
 /** A run executing in this service. */
 interface ActiveRun {
   readonly engine: Engine;
@@ -181,6 +188,7 @@ export class RunService {
     backend.saveLogbook(book);
     const run = loadEngine(buildFlow(doc), {
       ...load,
+      yieldEveryMs: YIELD_EVERY_MS,
       ...this.poolOption(load),
       backend,
       flowDetail: fd,
@@ -238,6 +246,7 @@ export class RunService {
     const lost = !fd.atoms.has(INJECTOR_NAME) && Object.keys(meta.inputs).length > 0;
     const engine = loadEngine(buildFlow(doc), {
       ...load,
+      yieldEveryMs: YIELD_EVERY_MS,
       ...this.poolOption(load),
       backend: this.backend,
       flowDetail: fd,

@@ -42,6 +42,22 @@ export interface EngineOptions {
   deferReverts?: boolean;
   /** Keep atoms' `inject` values in memory only (default) or persist them with the run. */
   injectTransient?: boolean;
+  /**
+   * After this many ms of engine work without a turn of the event loop, give
+   * it one (a macrotask) before going on. Synchronous tasks otherwise keep the
+   * loop busy for the whole run, so a host in the same process could neither
+   * stream the run's events nor answer other requests until it ended.
+   * Default: never (a library run is fastest without).
+   */
+  yieldEveryMs?: number;
+}
+
+/** A turn of the event loop: setImmediate where there is one (Node), else a zero timeout. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof setImmediate === 'function') setImmediate(resolve);
+    else setTimeout(resolve, 0);
+  });
 }
 
 /** The engine of one flow run. Obtain one with `load()`. */
@@ -244,9 +260,15 @@ export class Engine {
       try {
         // Inside the try: an executor that cannot start (no broker) fails the run, which then says why.
         await this.executor.start();
+        const yieldEvery = this.options.yieldEveryMs;
+        let turnAt = performance.now();
         while (!isTerminal(state)) {
           const next = machine.work(state);
           state = next instanceof Promise ? await next : next;
+          if (yieldEvery !== undefined && performance.now() - turnAt >= yieldEvery) {
+            await nextTurn();
+            turnAt = performance.now();
+          }
         }
       } catch (e) {
         this.changeFlowState(FAILURE);

@@ -5,6 +5,7 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore,
   type Node,
   type NodeMouseHandler,
   type OnNodeDrag,
@@ -53,7 +54,16 @@ function minimapColor(node: Node): string {
 }
 
 /** The flow canvas: the document's groups and tasks, drawn and edited in place. */
+/**
+ * Below this zoom a card's text is a few pixels tall: cards are drawn as flat
+ * blocks (see `.is-far` in canvas.css), which keeps thousands of them cheap
+ * to restyle and paint while a run changes their states.
+ */
+export const FAR_ZOOM = 0.4;
+
 export function Canvas() {
+  // A boolean, so the canvas redraws only when the zoom crosses the line.
+  const far = useStore((s) => s.transform[2] < FAR_ZOOM);
   const nodes = useDesigner((s) => s.nodes);
   const edges = useDesigner((s) => s.edges);
   const empty = useDesigner((s) => s.doc.flow.children.length === 0);
@@ -157,6 +167,7 @@ export function Canvas() {
     >
       <EdgeMarkers />
       <ReactFlow<CanvasNode>
+        className={far ? 'is-far' : undefined}
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}

@@ -331,14 +331,17 @@ export function contentWidth(fitWidthPx: number, zoom: number): number {
 
 /** Widest chart drawn: browsers stop laying out elements some 17 to 33 million px wide. */
 export const MAX_CONTENT_PX = 8_000_000;
-/** Most pixels per millisecond: 1 ms is 10 px at the deepest zoom. */
+/** Most pixels per millisecond: 1 ms is 10 px at the deepest zoom (times are recorded to the ms)… */
 export const MAX_PX_PER_MS = 10;
+/** …except that even a run of a few ms can be zoomed this far, to tell its bars apart. */
+export const MIN_MAX_ZOOM = 16;
 
 /** The deepest zoom for a domain at a fit width (1 at least: the chart is never narrower than the fit). */
 export function maxZoom(domain: TimeDomain, fitWidthPx: number): number {
   const width = Math.max(1, fitWidthPx);
   const span = Math.max(domain.end - domain.start, MIN_DOMAIN_MS);
-  return Math.max(1, Math.min(MAX_CONTENT_PX / width, (span * MAX_PX_PER_MS) / width));
+  const byTime = Math.max(MIN_MAX_ZOOM, (span * MAX_PX_PER_MS) / width);
+  return Math.max(1, Math.min(MAX_CONTENT_PX / width, byTime));
 }
 
 /** A zoom factor kept between 1 (the whole run) and {@link maxZoom}. */

@@ -5,8 +5,9 @@
  * start, cancel, suspend, resume, rerun, open, delete.
  *
  * Events are folded by {@link applyEvents}; batches that arrive close
- * together are applied once per frame, so a run of thousands of tasks costs
- * one store update per frame rather than one per message.
+ * together are applied at once (every frame for a small run, every 100 ms
+ * for a big one), so a run of thousands of tasks costs one store update per
+ * flush rather than one per message.
  */
 import { create } from 'zustand';
 import type { EngineOptionsData, RunEventData, RunViewData } from '../../app/contract/results';
@@ -205,11 +206,29 @@ function flush(): void {
   });
 }
 
+/** A run with this many atoms or more is flushed less often. */
+const BIG_RUN_ATOMS = 500;
+
+/**
+ * How long events wait to be applied together. A frame for a small run, so
+ * it follows smoothly; 100 ms for a big one, whose every flush restyles and
+ * lays out thousands of cards: fewer, larger batches cost far less main
+ * thread, and 100 ms is still well inside the second in which a run's end
+ * should show.
+ */
+function flushDelay(): number {
+  const counts = useRuns.getState().live?.counts ?? {};
+  // The counts add up to the atoms seen, in a handful of additions (not one per atom).
+  let atoms = 0;
+  for (const n of Object.values(counts)) atoms += n;
+  return atoms < BIG_RUN_ATOMS ? 16 : 100;
+}
+
 function receive(events: readonly RunEventData[]): void {
   for (const e of events) queued.push(e);
-  // Batches that arrive within a frame are applied together (a timer, not
+  // Batches that arrive within the delay are applied together (a timer, not
   // requestAnimationFrame, so a hidden window still ends up current).
-  flushTimer ??= setTimeout(flush, 16);
+  flushTimer ??= setTimeout(flush, flushDelay());
 }
 
 function follow(c: HostClient, runId: string, replay: boolean): Promise<void> {

@@ -91,7 +91,14 @@ describe('RunService.start', () => {
     const end = await runs.wait(runId);
     expect(end.state).toBe('REVERTED');
     expect(end.failures).toEqual([
-      { atom: 'boom', phase: 'execute', type: 'IntendedFailure', message: 'disk full' },
+      {
+        atom: 'boom',
+        phase: 'execute',
+        type: 'IntendedFailure',
+        message: 'disk full',
+        // Where it was raised: the fail kind's execute.
+        stack: expect.stringMatching(/^IntendedFailure: disk full\n\s+at .*fail\.ts/),
+      },
     ]);
   });
 
@@ -337,7 +344,14 @@ describe('RunService history', () => {
     const failedView = runs.getRun(bad);
     expect(failedView.state).toBe('REVERTED');
     expect(failedView.failures).toEqual([
-      { atom: 'boom', phase: 'execute', type: 'IntendedFailure', message: 'disk full' },
+      {
+        atom: 'boom',
+        phase: 'execute',
+        type: 'IntendedFailure',
+        message: 'disk full',
+        // Where it was raised: the fail kind's execute.
+        stack: expect.stringMatching(/^IntendedFailure: disk full\n\s+at .*fail\.ts/),
+      },
     ]);
     expect(failedView.atoms.map((a) => a.state)).toEqual(['REVERTED', 'REVERTED', 'REVERTED']);
     expect(failedView.logs.map((l) => l.text.trim())).toEqual(['undo two', 'undo one']);

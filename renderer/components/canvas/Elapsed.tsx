@@ -5,6 +5,7 @@
  * show a time redraw, never the node or bar around them.
  */
 import { useSyncExternalStore } from 'react';
+import { formatRunning } from '../../run/atom-time';
 import { formatDuration } from '../../run/looks';
 
 const TICK_MS = 1000;
@@ -40,12 +41,6 @@ const snapshot = (): number => now;
 /** The time (ms since the epoch), redrawing the caller every second while `ticking`. */
 export function useNow(ticking: boolean): number {
   return useSyncExternalStore(ticking ? subscribe : still, snapshot);
-}
-
-/** "7 s", "3 min 05 s": a running time, in whole seconds (tenths would flicker once a second). */
-export function formatRunning(ms: number): string {
-  const clamped = Math.max(0, ms);
-  return clamped < 60_000 ? `${String(Math.floor(clamped / 1000))} s` : formatDuration(clamped);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { useReactFlow } from '@xyflow/react';
 import { useEffect, useRef } from 'react';
+import { useDesigner } from '../../state/designer';
 import { setBottomTab, useRuns, type BottomTab } from '../../state/runs';
 import { TimelinePanel } from '../timeline/TimelinePanel';
 import { OutputPanel } from './OutputPanel';
@@ -8,6 +9,14 @@ const TABS: readonly { readonly tab: Exclude<BottomTab, 'problems'>; readonly la
   { tab: 'output', label: 'Output' },
   { tab: 'timeline', label: 'Timeline' },
 ];
+
+/**
+ * Flows with more nodes than this are not refitted when the dock opens:
+ * fitting thousands of nodes makes React Flow mount and place them all again
+ * (a 600 ms task for 5,000), and in a flow that big the person has usually
+ * zoomed to the part they watch.
+ */
+const REFIT_MAX_NODES = 500;
 
 /**
  * The dock takes its room from the canvas: when it opens, the flow is fitted
@@ -19,9 +28,10 @@ function useRefitWhenOpened(open: boolean): void {
   useEffect(() => {
     const opened = open && !was.current;
     was.current = open;
-    if (!opened) return undefined;
-    // After the browser has laid the smaller canvas out.
-    const frame = requestAnimationFrame(() => void fitView({ padding: 0.15, duration: 150 }));
+    if (!opened || useDesigner.getState().index.size > REFIT_MAX_NODES) return undefined;
+    // After the browser has laid the smaller canvas out. Not animated: every frame of an
+    // animated fit re-renders every node, thousands of them in a big flow.
+    const frame = requestAnimationFrame(() => void fitView({ padding: 0.15, duration: 0 }));
     return () => {
       cancelAnimationFrame(frame);
     };
