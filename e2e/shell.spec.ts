@@ -43,7 +43,8 @@ test('the shell loads from the printed URL, connects and shows the task kinds', 
   // An empty flow cannot run, and says why.
   await expect(page.getByTestId('run')).toBeDisabled();
   await expect(page.getByTestId('run-reason')).toHaveText('The flow has no tasks yet');
-  await expect(page.getByTestId('engine')).toHaveText(/Engine\s*Serial/);
+  // A first visit runs on the serial engine.
+  await expect(page.getByTestId('engine-select')).toHaveValue('serial');
 
   await expect(page.locator('.react-flow')).toBeVisible();
   await expect(page.locator('.react-flow__background')).toBeVisible();
