@@ -145,6 +145,16 @@ for (const engine of ENGINES) {
         }
         if (example.file === 'deploy') await checkDeployRevert(page, engine);
       }
+      if (worker) {
+        // The workers view lists the worker the runs went to, with the kinds it runs and its heartbeat.
+        await page.getByTestId('view-workers').click();
+        const row = page.locator(`[data-testid="worker-row"][data-worker-id="${worker.id}"]`);
+        await expect(row).toBeVisible();
+        for (const kind of ['script', 'shell', 'fail', 'delay', 'value'])
+          await expect(row).toContainText(kind);
+        await expect(row.getByTestId('worker-seen')).toHaveText(/ago|now/);
+        await page.screenshot({ path: join(SCREENS, 'workers.png') });
+      }
       expect(errors).toEqual([]);
     });
   });
