@@ -145,8 +145,8 @@ export function WorkersView() {
               <th scope="col">Topic</th>
               <th scope="col">Host</th>
               <th scope="col">Kinds</th>
-              <th scope="col" className="hist-num" title="Tasks it runs at once">
-                Concurrency
+              <th scope="col" className="hist-num" title="Tasks it runs at once (its concurrency)">
+                At once
               </th>
               <th scope="col" className="hist-num" title="Requests it holds for this listing client">
                 Load
