@@ -8,28 +8,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { servedHost } from './host';
-import { canvasStates, chooseEngine, listRuns, openApp, watchErrors } from './run-support';
+import { canvasStates, chooseEngine, listRuns, openApp, shellSteps, watchErrors } from './run-support';
 
 const host = servedHost();
 const TASKS = ['s1', 's2', 's3', 's4'];
-
-/** A linear flow of shell tasks, each appending its name to `side`, then taking a while. */
-function slowFlow(name: string, side: string): unknown {
-  return {
-    format: 'atomflow.flow/1',
-    name,
-    flow: {
-      type: 'linear',
-      name: 'steps',
-      children: TASKS.map((t) => ({
-        type: 'task',
-        name: t,
-        kind: 'shell',
-        config: { command: `echo ${t} >> "$1"; sleep 0.8`, args: [side], shell: true },
-      })),
-    },
-  };
-}
 
 test('suspend and resume from the run bar; cancel stops a run for good', async ({ page }) => {
   test.setTimeout(60_000);
@@ -38,7 +20,7 @@ test('suspend and resume from the run bar; cancel stops a run for good', async (
     const side = join(dir, 'side.log');
     const flow = `controls-${String(Date.now())}`;
     const file = join(dir, 'slow.flow.json');
-    writeFileSync(file, JSON.stringify(slowFlow(flow, side)));
+    writeFileSync(file, JSON.stringify(shellSteps(flow, side, TASKS, 0.8)));
     const errors = watchErrors(page);
     await openApp(page, host);
     await page.getByTestId('import-file').setInputFiles(file);

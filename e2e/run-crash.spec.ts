@@ -10,29 +10,11 @@ import { expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canvasStates, chooseEngine, openApp, watchErrors, type EngineKind } from './run-support';
+import { canvasStates, chooseEngine, openApp, shellSteps, watchErrors, type EngineKind } from './run-support';
 import { startHost, type StartedHost } from './serve';
 import { AMQP_URL, startWorker, type StartedWorker } from './worker';
 
 const TASKS = ['t1', 't2', 't3', 't4', 't5'];
-
-/** A linear flow of shell tasks, each appending its name to `side` when it starts, then taking a while. */
-function crashyFlow(name: string, side: string): unknown {
-  return {
-    format: 'atomflow.flow/1',
-    name,
-    flow: {
-      type: 'linear',
-      name: 'steps',
-      children: TASKS.map((t) => ({
-        type: 'task',
-        name: t,
-        kind: 'shell',
-        config: { command: `echo ${t} >> "$1"; sleep 0.6`, args: [side], shell: true },
-      })),
-    },
-  };
-}
 
 const ENGINES: readonly EngineKind[] = ['serial', 'parallel', 'worker-based'];
 
@@ -46,7 +28,7 @@ for (const engine of ENGINES) {
     const side = join(dir, 'side.log');
     const flowFile = join(dir, 'crashy.flow.json');
     const flow = `crashy-${engine}`;
-    writeFileSync(flowFile, JSON.stringify(crashyFlow(flow, side), null, 2));
+    writeFileSync(flowFile, JSON.stringify(shellSteps(flow, side, TASKS, 0.6), null, 2));
     let worker: StartedWorker | undefined;
     let first: StartedHost | undefined;
     let second: StartedHost | undefined;

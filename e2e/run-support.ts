@@ -117,3 +117,25 @@ export async function showDockTab(page: Page, tab: 'output' | 'timeline'): Promi
   if ((await button.getAttribute('aria-selected')) !== 'true') await button.click();
   await expect(button).toHaveAttribute('aria-selected', 'true');
 }
+
+/**
+ * A linear flow of shell tasks named `tasks`: each appends its name to the
+ * file `side` as it starts, then takes `seconds`. The side file tells how
+ * many times each task really ran.
+ */
+export function shellSteps(name: string, side: string, tasks: readonly string[], seconds: number): unknown {
+  return {
+    format: 'atomflow.flow/1',
+    name,
+    flow: {
+      type: 'linear',
+      name: 'steps',
+      children: tasks.map((t) => ({
+        type: 'task',
+        name: t,
+        kind: 'shell',
+        config: { command: `echo ${t} >> "$1"; sleep ${String(seconds)}`, args: [side], shell: true },
+      })),
+    },
+  };
+}

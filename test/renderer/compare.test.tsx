@@ -1,36 +1,17 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RequestEnvelope, Response } from '../../app/contract/messages';
 import type { AtomViewData, RunSummaryData, RunViewData } from '../../app/contract/results';
 import { compareAtoms, formatDelta, longestDuration } from '../../renderer/components/history/compare';
 import { HistoryView } from '../../renderer/components/history/HistoryView';
-import type { HostTransport } from '../../renderer/host';
 import { startConnection } from '../../renderer/state/connection';
 import { useHostStore } from '../../renderer/state/host';
+import { memoryHost } from './memory-host';
 
 // ------------------------------------------------------------ a host in memory
 
-type Handler = (method: string, params: Record<string, unknown>) => unknown;
-let handler: Handler;
-let calls: { method: string; params: Record<string, unknown> }[] = [];
-
-const transport: HostTransport = {
-  kind: 'web',
-  open: () => Promise.resolve({ kind: 'web', label: 'test' }),
-  request: async (message: RequestEnvelope): Promise<Response> => {
-    const params = (message.params ?? {}) as Record<string, unknown>;
-    calls.push({ method: message.method, params });
-    try {
-      return { id: message.id, ok: true, result: await handler(message.method, params) };
-    } catch (e) {
-      return { id: message.id, ok: false, error: { code: 'not-found', message: (e as Error).message } };
-    }
-  },
-  onEvents: () => () => undefined,
-  onClose: () => () => undefined,
-  close: () => undefined,
-};
+const host = memoryHost('not-found');
+const transport = host.transport;
 
 function atom(name: string, state: AtomViewData['state'], durationMs?: number, executions = 1): AtomViewData {
   return {
@@ -81,7 +62,7 @@ const detailB = view(newer, [
   atom('cleanup', 'REVERTED', 100),
 ]);
 
-function host(method: string, params: Record<string, unknown>): unknown {
+function answer(method: string, params: Record<string, unknown>): unknown {
   if (method === 'catalog.kinds') return { kinds: [] };
   if (method === 'documents.list') return { documents: [] };
   // Newest first, as the host lists them.
@@ -95,7 +76,7 @@ function host(method: string, params: Record<string, unknown>): unknown {
 }
 
 beforeAll(async () => {
-  handler = host;
+  host.handler = answer;
   startConnection(() => transport);
   await waitFor(() => {
     expect(useHostStore.getState().connection.status).toBe('connected');
@@ -103,8 +84,8 @@ beforeAll(async () => {
 });
 
 beforeEach(() => {
-  handler = host;
-  calls = [];
+  host.handler = answer;
+  host.calls.length = 0;
 });
 
 afterEach(() => {
@@ -160,7 +141,7 @@ describe('CompareView', () => {
       expect(compareRows()).toHaveLength(5);
     });
     expect(
-      calls
+      host.calls
         .filter((c) => c.method === 'runs.detail')
         .map((c) => c.params.runId)
         .sort(),
@@ -245,9 +226,9 @@ describe('CompareView', () => {
   });
 
   it('says why the runs could not be read', async () => {
-    handler = (method, params) => {
+    host.handler = (method, params) => {
       if (method === 'runs.detail' && params.runId === newer.id) throw new Error('run bbbbbbbb was deleted');
-      return host(method, params);
+      return answer(method, params);
     };
     const compare = await openCompare();
     const alert = await within(compare).findByRole('alert');

@@ -1,14 +1,13 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RequestEnvelope, Response } from '../../app/contract/messages';
 import type { RunSummaryData } from '../../app/contract/results';
 import { HistoryView } from '../../renderer/components/history/HistoryView';
 import { formatStarted } from '../../renderer/components/history/time';
 import { listParams, NO_FILTER } from '../../renderer/components/history/use-run-page';
-import type { HostTransport } from '../../renderer/host';
 import { startConnection } from '../../renderer/state/connection';
 import { useHostStore } from '../../renderer/state/host';
+import { memoryHost, type Handler } from './memory-host';
 import { openRun, rerun, resumeRun } from '../../renderer/state/runs';
 import { useUi } from '../../renderer/state/ui';
 
@@ -22,29 +21,11 @@ vi.mock('../../renderer/state/runs', async (importOriginal) => ({
 
 // ------------------------------------------------------------ a host in memory
 
-type Handler = (method: string, params: Record<string, unknown>) => unknown;
-let handler: Handler;
-let calls: { method: string; params: Record<string, unknown> }[] = [];
-
-const transport: HostTransport = {
-  kind: 'web',
-  open: () => Promise.resolve({ kind: 'web', label: 'test' }),
-  request: async (message: RequestEnvelope): Promise<Response> => {
-    const params = (message.params ?? {}) as Record<string, unknown>;
-    calls.push({ method: message.method, params });
-    try {
-      return { id: message.id, ok: true, result: await handler(message.method, params) };
-    } catch (e) {
-      return { id: message.id, ok: false, error: { code: 'unavailable', message: (e as Error).message } };
-    }
-  },
-  onEvents: () => () => undefined,
-  onClose: () => () => undefined,
-  close: () => undefined,
-};
+const host = memoryHost();
+const transport = host.transport;
 
 function listCalls(): Record<string, unknown>[] {
-  return calls.filter((c) => c.method === 'runs.list').map((c) => c.params);
+  return host.paramsOf('runs.list');
 }
 
 const NOW = Date.parse('2030-06-15T12:00:00.000Z');
@@ -89,7 +70,7 @@ function history(runs: readonly RunSummaryData[]): Handler {
 }
 
 beforeAll(async () => {
-  handler = history([]);
+  host.handler = history([]);
   startConnection(() => transport);
   await waitFor(() => {
     expect(useHostStore.getState().connection.status).toBe('connected');
@@ -97,7 +78,7 @@ beforeAll(async () => {
 });
 
 beforeEach(() => {
-  calls = [];
+  host.calls.length = 0;
   vi.mocked(openRun).mockClear();
   vi.mocked(rerun).mockClear();
   vi.mocked(resumeRun).mockClear();
@@ -148,7 +129,7 @@ describe('formatStarted', () => {
 
 describe('HistoryView', () => {
   it('shows the newest page with each run’s state, flow, engine, duration and short id', async () => {
-    handler = history([
+    host.handler = history([
       run(0, { state: 'RUNNING', durationMs: undefined, engine: 'parallel' }),
       run(1, { state: 'FAILURE', durationMs: 61_000 }),
       run(2, { state: 'RUNNING', interrupted: true, durationMs: undefined }),
@@ -199,7 +180,7 @@ describe('HistoryView', () => {
   });
 
   it('sends the state and engine filters at once and the flow name once typing pauses', async () => {
-    handler = history([run(0), run(1), run(2, { engine: 'parallel' }), run(3, { state: 'FAILURE' })]);
+    host.handler = history([run(0), run(1), run(2, { engine: 'parallel' }), run(3, { state: 'FAILURE' })]);
     render(<HistoryView />);
     await shown(4);
 
@@ -237,7 +218,7 @@ describe('HistoryView', () => {
 
   it('pages forward with the host’s cursor and back with the cursors it used', async () => {
     const all = Array.from({ length: 120 }, (_, i) => run(i));
-    handler = history(all);
+    host.handler = history(all);
     render(<HistoryView />);
     await shown(50);
     const count = () => screen.getByTestId('history-count').textContent;
@@ -290,7 +271,7 @@ describe('HistoryView', () => {
   it('reads the page again every 3 s while a run on it is going, keeping its place', async () => {
     vi.useFakeTimers();
     const all = Array.from({ length: 60 }, (_, i) => run(i, i === 55 ? { state: 'RUNNING' } : {}));
-    handler = history(all);
+    host.handler = history(all);
     render(<HistoryView />);
     const settle = () =>
       act(async () => {
@@ -329,7 +310,7 @@ describe('HistoryView', () => {
   });
 
   it('says runs appear after Run when there are none, and that none match a filter', async () => {
-    handler = history([]);
+    host.handler = history([]);
     render(<HistoryView />);
     const empty = await screen.findByTestId('history-empty');
     expect(empty.textContent).toMatch(/Runs appear here after you press Run in the Design view/);
@@ -341,7 +322,7 @@ describe('HistoryView', () => {
   });
 
   it('shows why the history could not be listed, and lists it on Retry', async () => {
-    handler = (method) => {
+    host.handler = (method: string) => {
       if (method === 'runs.list') throw new Error('the history database is locked');
       return history([])(method, {});
     };
@@ -350,14 +331,14 @@ describe('HistoryView', () => {
     expect(alert.textContent).toContain('the history database is locked');
     expect(screen.queryByTestId('history-empty')).toBeNull();
 
-    handler = history([run(0)]);
+    host.handler = history([run(0)]);
     fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
     await shown(1);
     expect(screen.queryByTestId('history-error')).toBeNull();
   });
 
   it('opens a run on double-click, Enter and Open; reruns and resumes from the row', async () => {
-    handler = history([run(0), run(1, { state: 'SUSPENDED' })]);
+    host.handler = history([run(0), run(1, { state: 'SUSPENDED' })]);
     render(<HistoryView />);
     await shown(2);
     const [first, second] = rows() as [HTMLElement, HTMLElement];
@@ -381,9 +362,9 @@ describe('HistoryView', () => {
 
   it('deletes a run after asking, and lists the page again', async () => {
     const all = [run(0), run(1), run(2)];
-    handler = history(all);
-    const base = handler;
-    handler = (method, params) => {
+    host.handler = history(all);
+    const base = host.handler;
+    host.handler = (method, params) => {
       if (method === 'runs.delete') {
         all.splice(
           all.findIndex((r) => r.id === params.runId),
@@ -405,13 +386,15 @@ describe('HistoryView', () => {
       useUi.getState().question?.resolve(true);
     });
     await shown(2);
-    expect(calls.filter((c) => c.method === 'runs.delete').map((c) => c.params)).toEqual([{ runId: victim }]);
+    expect(host.calls.filter((c) => c.method === 'runs.delete').map((c) => c.params)).toEqual([
+      { runId: victim },
+    ]);
     expect(rows().map((r) => r.dataset.runId)).not.toContain(victim);
   });
 
   it('deletes the selected runs, and nothing when the person says no', async () => {
     const all = [run(0), run(1), run(2)];
-    handler = history(all);
+    host.handler = history(all);
     render(<HistoryView />);
     await shown(3);
     const remove = screen.getByTestId<HTMLButtonElement>('history-delete-selected');
@@ -431,7 +414,7 @@ describe('HistoryView', () => {
     await waitFor(() => {
       expect(useUi.getState().question).toBeUndefined();
     });
-    expect(calls.filter((c) => c.method === 'runs.delete')).toHaveLength(0);
+    expect(host.calls.filter((c) => c.method === 'runs.delete')).toHaveLength(0);
 
     fireEvent.click(remove);
     await waitFor(() => {
@@ -441,7 +424,7 @@ describe('HistoryView', () => {
       useUi.getState().question?.resolve(true);
     });
     await waitFor(() => {
-      expect(calls.filter((c) => c.method === 'runs.delete').map((c) => c.params)).toEqual([
+      expect(host.calls.filter((c) => c.method === 'runs.delete').map((c) => c.params)).toEqual([
         { runId: all[0]!.id },
         { runId: all[2]!.id },
       ]);
@@ -452,7 +435,7 @@ describe('HistoryView', () => {
   });
 
   it('enables Compare for exactly two selected runs of one flow, and says why otherwise', async () => {
-    handler = history([run(0), run(1), run(2), run(4)]);
+    host.handler = history([run(0), run(1), run(2), run(4)]);
     render(<HistoryView />);
     await shown(4);
     const compare = screen.getByTestId<HTMLButtonElement>('history-compare');

@@ -1,42 +1,23 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RequestEnvelope, Response } from '../../app/contract/messages';
 import type { WorkerData } from '../../app/contract/results';
 import { formatAgo } from '../../renderer/components/history/time';
 import { maskUrl } from '../../renderer/components/workers/BrokerSettings';
 import { workersParams } from '../../renderer/components/workers/use-workers';
 import { WorkersView } from '../../renderer/components/workers/WorkersView';
-import type { HostTransport } from '../../renderer/host';
 import { startConnection } from '../../renderer/state/connection';
 import { useHostStore } from '../../renderer/state/host';
+import { memoryHost, type Handler } from './memory-host';
 import { DEFAULT_SETTINGS, useRuns } from '../../renderer/state/runs';
 
 // ------------------------------------------------------------ a host in memory
 
-type Handler = (method: string, params: Record<string, unknown>) => unknown;
-let handler: Handler;
-let calls: { method: string; params: Record<string, unknown> }[] = [];
-
-const transport: HostTransport = {
-  kind: 'web',
-  open: () => Promise.resolve({ kind: 'web', label: 'test' }),
-  request: async (message: RequestEnvelope): Promise<Response> => {
-    const params = (message.params ?? {}) as Record<string, unknown>;
-    calls.push({ method: message.method, params });
-    try {
-      return { id: message.id, ok: true, result: await handler(message.method, params) };
-    } catch (e) {
-      return { id: message.id, ok: false, error: { code: 'unavailable', message: (e as Error).message } };
-    }
-  },
-  onEvents: () => () => undefined,
-  onClose: () => () => undefined,
-  close: () => undefined,
-};
+const host = memoryHost();
+const transport = host.transport;
 
 function listCalls(): Record<string, unknown>[] {
-  return calls.filter((c) => c.method === 'workers.list').map((c) => c.params);
+  return host.paramsOf('workers.list');
 }
 
 function worker(id: string, extra: Partial<WorkerData> = {}): WorkerData {
@@ -66,7 +47,7 @@ function serving(workers: () => readonly WorkerData[]): Handler {
 }
 
 beforeAll(async () => {
-  handler = serving(() => []);
+  host.handler = serving(() => []);
   startConnection(() => transport);
   await waitFor(() => {
     expect(useHostStore.getState().connection.status).toBe('connected');
@@ -74,7 +55,7 @@ beforeAll(async () => {
 });
 
 beforeEach(() => {
-  calls = [];
+  host.calls.length = 0;
   useRuns.setState({
     settings: { ...DEFAULT_SETTINGS, url: 'amqp://ops:s3cret@mq.internal:5672', exchange: 'jobs' },
   });
@@ -109,7 +90,7 @@ describe('helpers', () => {
 
 describe('WorkersView', () => {
   it('lists the workers of the run bar’s broker with their topic, host, kinds and heartbeat', async () => {
-    handler = serving(() => [
+    host.handler = serving(() => [
       worker('w-2', { topic: 'gpu', kinds: ['script'], draining: true, host: 'gpu-7', pid: 17 }),
       worker('w-1'),
     ]);
@@ -149,7 +130,7 @@ describe('WorkersView', () => {
   });
 
   it('says which broker could not be reached, with the host’s reason', async () => {
-    handler = (method) => {
+    host.handler = (method) => {
       if (method === 'workers.list') throw new Error('connect ECONNREFUSED 10.0.0.5:5672');
       return { kinds: [] };
     };
@@ -161,7 +142,7 @@ describe('WorkersView', () => {
     expect(rows()).toHaveLength(0);
 
     // Reachable again: Refresh lists them and the error goes.
-    handler = serving(() => [worker('w-1')]);
+    host.handler = serving(() => [worker('w-1')]);
     fireEvent.click(screen.getByTestId('workers-refresh'));
     await waitFor(() => {
       expect(rows()).toHaveLength(1);
@@ -170,7 +151,7 @@ describe('WorkersView', () => {
   });
 
   it('says how to start a worker when none answers', async () => {
-    handler = serving(() => []);
+    host.handler = serving(() => []);
     render(<WorkersView />);
     const empty = await screen.findByTestId('workers-empty');
     expect(empty.textContent).toContain('atomflow worker');
@@ -180,7 +161,7 @@ describe('WorkersView', () => {
   it('lists again every 5 s while shown, and the heartbeat ages in between', async () => {
     vi.useFakeTimers();
     // Each listing hears a fresh heartbeat.
-    handler = serving(() => [worker('w-1', { lastSeen: Date.now() })]);
+    host.handler = serving(() => [worker('w-1', { lastSeen: Date.now() })]);
     render(<WorkersView />);
     await act(async () => {
       await vi.advanceTimersByTimeAsync(10);
@@ -211,7 +192,7 @@ describe('WorkersView', () => {
   });
 
   it('changes the broker for the run bar too, and lists that one', async () => {
-    handler = serving(() => [worker('w-1')]);
+    host.handler = serving(() => [worker('w-1')]);
     render(<WorkersView />);
     await waitFor(() => {
       expect(rows()).toHaveLength(1);

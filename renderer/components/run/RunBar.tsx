@@ -41,53 +41,56 @@ function RunButton({ reason }: { readonly reason: string | undefined }) {
   );
 }
 
-/** Cancel, Suspend and Resume, enabled as {@link runActions} says. */
+/** The commands on the run shown, each enabled as {@link runActions} says. */
+const COMMANDS = [
+  {
+    label: 'Cancel',
+    glyph: '■',
+    hint: 'Cancel: stop after the running tasks; it cannot be resumed',
+    testId: 'cancel-run',
+    enabled: 'canCancel',
+    act: cancelRun,
+  },
+  {
+    label: 'Suspend',
+    glyph: '⏸',
+    hint: 'Suspend: stop after the running tasks; resume it later',
+    testId: 'suspend-run',
+    enabled: 'canSuspend',
+    act: suspendRun,
+  },
+  {
+    label: 'Resume',
+    glyph: '▶',
+    hint: 'Resume: go on from where it stopped; finished tasks are not run again',
+    testId: 'resume-run',
+    enabled: 'canResume',
+    act: () => resumeRun(),
+  },
+] as const;
+
+/** Cancel, Suspend and Resume. */
 function RunCommands() {
-  const { canCancel, canSuspend, canResume } = useRuns(useShallow(runActions));
+  const actions = useRuns(useShallow(runActions));
   return (
     <div className="runbar-commands" role="group" aria-label="Run commands">
-      <button
-        type="button"
-        className="runbar-button"
-        disabled={!canCancel}
-        title="Cancel: stop after the running tasks; it cannot be resumed"
-        aria-label="Cancel"
-        data-testid="cancel-run"
-        onClick={() => void cancelRun()}
-      >
-        <span className="runbar-glyph" aria-hidden="true">
-          ■
-        </span>
-        <span className="runbar-label">Cancel</span>
-      </button>
-      <button
-        type="button"
-        className="runbar-button"
-        disabled={!canSuspend}
-        title="Suspend: stop after the running tasks; resume it later"
-        aria-label="Suspend"
-        data-testid="suspend-run"
-        onClick={() => void suspendRun()}
-      >
-        <span className="runbar-glyph" aria-hidden="true">
-          ⏸
-        </span>
-        <span className="runbar-label">Suspend</span>
-      </button>
-      <button
-        type="button"
-        className="runbar-button"
-        disabled={!canResume}
-        title="Resume: go on from where it stopped; finished tasks are not run again"
-        aria-label="Resume"
-        data-testid="resume-run"
-        onClick={() => void resumeRun()}
-      >
-        <span className="runbar-glyph" aria-hidden="true">
-          ▶
-        </span>
-        <span className="runbar-label">Resume</span>
-      </button>
+      {COMMANDS.map((c) => (
+        <button
+          key={c.testId}
+          type="button"
+          className="runbar-button"
+          disabled={!actions[c.enabled]}
+          title={c.hint}
+          aria-label={c.label}
+          data-testid={c.testId}
+          onClick={() => void c.act()}
+        >
+          <span className="runbar-glyph" aria-hidden="true">
+            {c.glyph}
+          </span>
+          <span className="runbar-label">{c.label}</span>
+        </button>
+      ))}
     </div>
   );
 }
