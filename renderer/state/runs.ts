@@ -256,6 +256,20 @@ export function clearRun(): void {
   useRuns.setState({ live: undefined, info: undefined, busy: undefined, drawnAt: undefined });
 }
 
+/**
+ * Opens the dock's Output tab for a run just shown, unless a tab is open
+ * already. A turn later than showing the run: the dock takes its room from
+ * the canvas, which makes React Flow work out again which nodes are in view,
+ * and on a flow of thousands of nodes that and the run's first paint are
+ * each a sizeable task, better not run as one.
+ */
+function openDock(runId: string): void {
+  setTimeout(() => {
+    const s = useRuns.getState();
+    if (s.info?.runId === runId && s.bottomTab === 'problems') useRuns.setState({ bottomTab: 'output' });
+  }, 0);
+}
+
 // ------------------------------------------------------------ commands
 
 /** Runs the flow on the canvas with the run bar's engine and inputs. */
@@ -303,8 +317,8 @@ async function start(
       info: { runId, flow, engine, source: 'started', interrupted: false, inputs, engineOptions },
       busy: undefined,
       drawnAt: undefined,
-      bottomTab: useRuns.getState().bottomTab === 'problems' ? 'output' : useRuns.getState().bottomTab,
     });
+    openDock(runId);
     return runId;
   } catch (e) {
     useRuns.setState({ busy: undefined });
@@ -382,8 +396,8 @@ async function showRun(detail: RunViewData): Promise<boolean> {
     busy: undefined,
     view: 'design',
     drawnAt: undefined,
-    bottomTab: useRuns.getState().bottomTab === 'problems' ? 'output' : useRuns.getState().bottomTab,
   });
+  openDock(detail.id);
   try {
     await follow(client(), detail.id, true);
     return true;

@@ -180,7 +180,7 @@ function going(state: string | undefined): boolean {
  * batch that changed thousands of atoms) are painted in slices, one per turn
  * of the event loop, so no task holds the main thread for long.
  */
-const SLICE = 400;
+const SLICE = 250;
 /** Cards still to paint, by name (each painted from the run as it is when its slice runs). */
 const dirty = new Set<string>();
 let sliceTimer: ReturnType<typeof setTimeout> | undefined;
