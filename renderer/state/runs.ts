@@ -71,8 +71,6 @@ export interface RunsState {
   readonly bottomTab: BottomTab;
   /** Workers seen on the broker for the worker-based settings; undefined until asked. */
   readonly workers: { readonly count?: number; readonly error?: string; readonly at?: number };
-  /** When the latest batch of the live run was drawn (`performance.now()`), for measurements. */
-  readonly drawnAt: number | undefined;
 }
 
 const SETTINGS_KEY = 'atomflow.run-settings';
@@ -107,7 +105,6 @@ export const useRuns = create<RunsState>()(() => ({
   view: 'design',
   bottomTab: 'problems',
   workers: {},
-  drawnAt: undefined,
 }));
 
 function reason(e: unknown): string {
@@ -201,7 +198,6 @@ function flush(): void {
   const resumed = info?.interrupted === true && next.sessions.length > live.sessions.length;
   useRuns.setState({
     live: next,
-    drawnAt: performance.now(),
     ...(resumed && info ? { info: { ...info, interrupted: false } } : {}),
   });
 }
@@ -253,7 +249,7 @@ function unfollow(): void {
 /** Takes the run off the canvas (it goes on in the host if it is running). */
 export function clearRun(): void {
   unfollow();
-  useRuns.setState({ live: undefined, info: undefined, busy: undefined, drawnAt: undefined });
+  useRuns.setState({ live: undefined, info: undefined, busy: undefined });
 }
 
 /**
@@ -316,7 +312,6 @@ async function start(
       live: startingRun(runId),
       info: { runId, flow, engine, source: 'started', interrupted: false, inputs, engineOptions },
       busy: undefined,
-      drawnAt: undefined,
     });
     openDock(runId);
     return runId;
@@ -359,25 +354,41 @@ export function suspendRun(): Promise<void> {
  * are unsaved edits) and the run's recorded events replayed onto it.
  */
 export async function openRun(runId: string): Promise<boolean> {
+  const detail = await loadRunFlow(runId, 'open', 'show');
+  return detail !== undefined && showRun(detail);
+}
+
+/**
+ * Reads a run and puts its flow on the canvas, asking first when there are
+ * unsaved edits. Resolves with the run, or undefined when it could not (the
+ * person is told why: `verb` the reading, `purpose` what the flow was for) or
+ * the person kept their edits.
+ */
+async function loadRunFlow(
+  runId: string,
+  verb: 'open' | 'read',
+  purpose: 'show' | 'run again',
+): Promise<RunViewData | undefined> {
+  const short = runId.slice(0, 8);
   let detail: RunViewData;
   try {
     detail = await client().call('runs.detail', { runId });
   } catch (e) {
-    notify('error', `Could not open run ${runId.slice(0, 8)}: ${reason(e)}`);
-    return false;
+    notify('error', `Could not ${verb} run ${short}: ${reason(e)}`);
+    return undefined;
   }
   if (detail.document === undefined) {
-    notify('error', `Run ${runId.slice(0, 8)} has no flow document to show`);
-    return false;
+    notify('error', `Run ${short} has no flow document to ${purpose}`);
+    return undefined;
   }
-  if (!(await mayDiscard())) return false;
+  if (!(await mayDiscard())) return undefined;
   try {
-    loadDocument(readDocument(JSON.stringify(detail.document), `run ${runId.slice(0, 8)}`), undefined);
+    loadDocument(readDocument(JSON.stringify(detail.document), `run ${short}`), undefined);
   } catch (e) {
     notify('error', reason(e));
-    return false;
+    return undefined;
   }
-  return showRun(detail);
+  return detail;
 }
 
 /** Follows a run whose flow is on the canvas, from its recorded events on. */
@@ -395,7 +406,6 @@ async function showRun(detail: RunViewData): Promise<boolean> {
     },
     busy: undefined,
     view: 'design',
-    drawnAt: undefined,
   });
   openDock(detail.id);
   try {
@@ -430,24 +440,8 @@ export async function resumeRun(runId = useRuns.getState().info?.runId): Promise
 
 /** Runs a past run's flow again, with the same inputs, engine and engine options. */
 export async function rerun(runId: string): Promise<string | undefined> {
-  let detail: RunViewData;
-  try {
-    detail = await client().call('runs.detail', { runId });
-  } catch (e) {
-    notify('error', `Could not read run ${runId.slice(0, 8)}: ${reason(e)}`);
-    return undefined;
-  }
-  if (detail.document === undefined) {
-    notify('error', `Run ${runId.slice(0, 8)} has no flow document to run again`);
-    return undefined;
-  }
-  if (!(await mayDiscard())) return undefined;
-  try {
-    loadDocument(readDocument(JSON.stringify(detail.document), `run ${runId.slice(0, 8)}`), undefined);
-  } catch (e) {
-    notify('error', reason(e));
-    return undefined;
-  }
+  const detail = await loadRunFlow(runId, 'read', 'run again');
+  if (detail === undefined) return undefined;
   const { settings } = useRuns.getState();
   let options = detail.engineOptions;
   // A stored URL lost its password: the run bar's URL stands in for it.

@@ -7,40 +7,17 @@
  */
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AtomStateData, FailureData, RunEventData } from '../../app/contract/results';
+import type { FailureData, RunEventData } from '../../app/contract/results';
 import { MAX_SHOWN_LINES } from '../../renderer/components/run/LogLines';
 import { OutputPanel } from '../../renderer/components/run/OutputPanel';
 import type { FlowDoc } from '../../renderer/designer/document';
 import { applyEvents, startingRun } from '../../renderer/run/live';
 import { loadDocument, select, useDesigner } from '../../renderer/state/designer';
 import { useRuns, type RunInfo } from '../../renderer/state/runs';
+import { runEvents, T0 } from './run-events';
 
 const RUN = '7d1e0c52-aaaa-4bbb-8ccc-000000000001';
-const T0 = Date.parse('2026-03-02T09:00:00.000Z');
-const at = (ms: number): string => new Date(T0 + ms).toISOString();
-const flow = (ms: number): RunEventData => ({ runId: RUN, ts: at(ms), type: 'flow', state: 'RUNNING' });
-const atom = (name: string, state: AtomStateData, ms: number, failure?: FailureData): RunEventData => ({
-  runId: RUN,
-  ts: at(ms),
-  type: 'atom',
-  name,
-  atom: 'task',
-  state,
-  ...(failure ? { failure } : {}),
-});
-const log = (
-  name: string,
-  text: string,
-  ms: number,
-  stream: 'stdout' | 'stderr' = 'stdout',
-): RunEventData => ({
-  runId: RUN,
-  ts: at(ms),
-  type: 'log',
-  name,
-  stream,
-  text,
-});
+const { at, flow, atom, log } = runEvents(RUN);
 
 const BOOM: FailureData = {
   atom: 'test',
@@ -89,7 +66,7 @@ const INFO: RunInfo = {
 
 /** A run of DOC: build succeeds with output on both streams, test fails, lint runs. */
 const GOING: RunEventData[] = [
-  flow(0),
+  flow('RUNNING', 0),
   atom('build', 'RUNNING', 100),
   log('build', 'compiling 12 files', 200),
   log('build', 'warning: unused variable', 300, 'stderr'),
@@ -98,7 +75,7 @@ const GOING: RunEventData[] = [
   atom('lint', 'RUNNING', 1_250),
   log('lint', 'linting', 1_260),
   log('test', 'running 4 specs', 1_300),
-  atom('test', 'FAILURE', 1_500, BOOM),
+  atom('test', 'FAILURE', 1_500, { failure: BOOM }),
 ];
 
 function show(events: RunEventData[]): void {
@@ -160,7 +137,7 @@ describe('summary', () => {
     more([
       atom('lint', 'SUCCESS', 1_600),
       atom('build', 'REVERTING', 1_700),
-      atom('build', 'REVERT_FAILURE', 1_800, UNDO_FAILED),
+      atom('build', 'REVERT_FAILURE', 1_800, { failure: UNDO_FAILED }),
       {
         runId: RUN,
         ts: at(1_900),
@@ -206,7 +183,7 @@ describe('with nothing selected', () => {
 
   it('keeps at most the last 500 lines in the page', () => {
     render(<OutputPanel />);
-    const many: RunEventData[] = [flow(0)];
+    const many: RunEventData[] = [flow('RUNNING', 0)];
     for (let i = 0; i < 400; i++) {
       many.push(log('build', `b${String(i)}`, 10 + 2 * i));
       many.push(log('test', `t${String(i)}`, 11 + 2 * i));
@@ -272,7 +249,10 @@ describe('the selected task', () => {
     expect(screen.queryByTestId('output-revert-failure')).toBeNull();
 
     pick('build');
-    more([atom('build', 'REVERTING', 1_700), atom('build', 'REVERT_FAILURE', 1_800, UNDO_FAILED)]);
+    more([
+      atom('build', 'REVERTING', 1_700),
+      atom('build', 'REVERT_FAILURE', 1_800, { failure: UNDO_FAILED }),
+    ]);
     const revert = screen.getByTestId('output-revert-failure');
     expect(revert.textContent).toContain('could not remove dist/');
     expect(revert.textContent).toContain('while reverting');
@@ -282,7 +262,7 @@ describe('the selected task', () => {
 
   it('says a task the run has not reached is pending, with no output', () => {
     render(<OutputPanel />);
-    show([flow(0)]);
+    show([flow('RUNNING', 0)]);
     pick('lint');
     expect(screen.getByTestId('output-state').getAttribute('data-state')).toBe('PENDING');
     expect(screen.getByTestId('output-node').textContent).toContain('not reached yet');

@@ -25,6 +25,7 @@ import {
   useRuns,
   type RunInfo,
 } from '../../renderer/state/runs';
+import { runEvents, T0 } from './run-events';
 
 vi.mock('../../renderer/state/runs', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../renderer/state/runs')>()),
@@ -36,36 +37,7 @@ vi.mock('../../renderer/state/runs', async (importOriginal) => ({
 }));
 
 const RUN = 'f3a9c2e1-77aa-4bbb-8ccc-0123456789ab';
-const T0 = Date.parse('2026-03-02T09:00:00.000Z');
-const at = (ms: number): string => new Date(T0 + ms).toISOString();
-const flow = (state: 'RUNNING' | 'SUSPENDED', ms: number): RunEventData => ({
-  runId: RUN,
-  ts: at(ms),
-  type: 'flow',
-  state,
-});
-const atom = (
-  name: string,
-  state: 'RUNNING' | 'SUCCESS' | 'FAILURE',
-  ms: number,
-  failure?: { type: string; message: string },
-): RunEventData => ({
-  runId: RUN,
-  ts: at(ms),
-  type: 'atom',
-  name,
-  atom: 'task',
-  state,
-  ...(failure ? { failure: { atom: name, phase: 'execute' as const, ...failure } } : {}),
-});
-const end = (state: 'SUSPENDED' | 'FAILURE' | 'SUCCESS', ms: number): RunEventData => ({
-  runId: RUN,
-  ts: at(ms),
-  type: 'end',
-  state,
-  results: {},
-  failures: [],
-});
+const { flow, atom, end } = runEvents(RUN);
 
 const DOC: FlowDoc = {
   format: 'atomflow.flow/1',
@@ -416,7 +388,9 @@ describe('the run shown', () => {
     show([
       flow('RUNNING', 0),
       atom('build', 'RUNNING', 10),
-      atom('build', 'FAILURE', 500, { type: 'Error', message: 'no' }),
+      atom('build', 'FAILURE', 500, {
+        failure: { atom: 'build', phase: 'execute', type: 'Error', message: 'no' },
+      }),
     ]);
     const elapsed = screen.getByTestId('run-elapsed');
     expect(elapsed.textContent).toBe('2 s');

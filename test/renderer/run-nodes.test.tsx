@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { act, cleanup, render, screen, within } from '@testing-library/react';
 import { Profiler } from 'react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AtomStateData, RunEventData } from '../../app/contract/results';
+import type { RunEventData } from '../../app/contract/results';
 import { GroupNode } from '../../renderer/components/canvas/GroupNode';
 import { registeredCount } from '../../renderer/components/canvas/run-painter';
 import { groupState } from '../../renderer/components/canvas/group-summary';
@@ -23,44 +23,10 @@ import type { FlowDoc } from '../../renderer/designer/document';
 import { applyEvents, startingRun } from '../../renderer/run/live';
 import { loadDocument, useDesigner } from '../../renderer/state/designer';
 import { clearRun, useRuns } from '../../renderer/state/runs';
+import { runEvents, T0 } from './run-events';
 
 const RUN = 'run-1';
-const T0 = Date.parse('2026-03-02T09:00:00.000Z');
-const at = (ms: number): string => new Date(T0 + ms).toISOString();
-const flow = (state: 'RUNNING' | 'SUSPENDED', ms: number): RunEventData => ({
-  runId: RUN,
-  ts: at(ms),
-  type: 'flow',
-  state,
-});
-const atom = (
-  name: string,
-  state: AtomStateData,
-  ms: number,
-  kind: 'task' | 'retry' = 'task',
-): RunEventData => ({
-  runId: RUN,
-  ts: at(ms),
-  type: 'atom',
-  name,
-  atom: kind,
-  state,
-});
-const progress = (name: string, value: number, ms: number): RunEventData => ({
-  runId: RUN,
-  ts: at(ms),
-  type: 'progress',
-  name,
-  progress: value,
-});
-const end = (state: 'SUSPENDED' | 'FAILURE' | 'REVERTED' | 'SUCCESS', ms: number): RunEventData => ({
-  runId: RUN,
-  ts: at(ms),
-  type: 'end',
-  state,
-  results: {},
-  failures: [],
-});
+const { at, flow, atom, progress, end } = runEvents(RUN);
 
 /** main: fetch → deploy [push → verify] (retried) → notify. */
 const DOC: FlowDoc = {
@@ -419,7 +385,10 @@ describe('groups', () => {
     expect(node('deploy').getAttribute('data-run-summary')).toBe('0/2');
     expect(node('deploy').getAttribute('data-run-state')).toBe('PENDING');
 
-    more([atom('deploy_retry', 'RUNNING', 25, 'retry'), atom('deploy_retry', 'SUCCESS', 26, 'retry')]);
+    more([
+      atom('deploy_retry', 'RUNNING', 25, { kind: 'retry' }),
+      atom('deploy_retry', 'SUCCESS', 26, { kind: 'retry' }),
+    ]);
     more([atom('push', 'RUNNING', 30), atom('push', 'SUCCESS', 40), atom('verify', 'RUNNING', 50)]);
     expect(node('deploy').getAttribute('data-run-state')).toBe('RUNNING');
     expect(node('deploy').getAttribute('data-run-summary')).toBe('1/2');
@@ -445,8 +414,8 @@ describe('groups', () => {
       flow('RUNNING', 0),
       atom('fetch', 'RUNNING', 1),
       atom('fetch', 'SUCCESS', 2),
-      atom('deploy_retry', 'RUNNING', 3, 'retry'),
-      atom('deploy_retry', 'SUCCESS', 4, 'retry'),
+      atom('deploy_retry', 'RUNNING', 3, { kind: 'retry' }),
+      atom('deploy_retry', 'SUCCESS', 4, { kind: 'retry' }),
       atom('push', 'RUNNING', 5),
       atom('push', 'SUCCESS', 6),
       atom('verify', 'RUNNING', 7),
@@ -474,7 +443,7 @@ describe('groups', () => {
     more([atom('push', 'REVERTING', 11), atom('push', 'REVERTED', 12)]);
     expect(node('deploy').getAttribute('data-run-state')).toBe('REVERTED');
 
-    more([atom('deploy_retry', 'RETRYING', 13, 'retry')]);
+    more([atom('deploy_retry', 'RETRYING', 13, { kind: 'retry' })]);
     expect(node('deploy').getAttribute('data-run-state')).toBe('RETRYING');
     expect(node('deploy').classList.contains('run-retrying')).toBe(true);
     expect(within(node('deploy')).getByTestId('group-retry').getAttribute('data-retry-state')).toBe(
@@ -484,9 +453,9 @@ describe('groups', () => {
     more([
       atom('push', 'PENDING', 14),
       atom('verify', 'PENDING', 14),
-      atom('deploy_retry', 'PENDING', 14, 'retry'),
-      atom('deploy_retry', 'RUNNING', 15, 'retry'),
-      atom('deploy_retry', 'SUCCESS', 16, 'retry'),
+      atom('deploy_retry', 'PENDING', 14, { kind: 'retry' }),
+      atom('deploy_retry', 'RUNNING', 15, { kind: 'retry' }),
+      atom('deploy_retry', 'SUCCESS', 16, { kind: 'retry' }),
       atom('push', 'RUNNING', 17),
     ]);
     expect(within(node('deploy')).getByTestId('group-retry').textContent).toContain('attempt 2');

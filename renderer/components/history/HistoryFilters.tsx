@@ -54,6 +54,36 @@ function useSavedFlowNames(): readonly string[] {
   return names;
 }
 
+/** A filter offering "All" and its choices. */
+function FilterSelect(props: {
+  readonly label: string;
+  readonly testId: string;
+  readonly value: string;
+  readonly choices: readonly { readonly value: string; readonly label: string }[];
+  readonly onChange: (value: string) => void;
+}) {
+  return (
+    <label className="hist-field">
+      <span className="hist-field-label">{props.label}</span>
+      <select
+        className="hist-select"
+        data-testid={props.testId}
+        value={props.value}
+        onChange={(e) => {
+          props.onChange(e.target.value);
+        }}
+      >
+        <option value="">All</option>
+        {props.choices.map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** The history's filters: flow (exact name, with suggestions), state, engine, and Refresh. */
 export function HistoryFilters(props: HistoryFiltersProps) {
   const { flowText, state, engine, seenFlows, loading } = props;
@@ -91,42 +121,20 @@ export function HistoryFilters(props: HistoryFiltersProps) {
           ))}
         </datalist>
       </label>
-      <label className="hist-field">
-        <span className="hist-field-label">State</span>
-        <select
-          className="hist-select"
-          data-testid="history-filter-state"
-          value={state}
-          onChange={(e) => {
-            props.onState(e.target.value);
-          }}
-        >
-          <option value="">All</option>
-          {STATE_CHOICES.map((s) => (
-            <option key={s} value={s}>
-              {RUN_LOOKS[s].label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="hist-field">
-        <span className="hist-field-label">Engine</span>
-        <select
-          className="hist-select"
-          data-testid="history-filter-engine"
-          value={engine}
-          onChange={(e) => {
-            props.onEngine(e.target.value);
-          }}
-        >
-          <option value="">All</option>
-          {ENGINE_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {k}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        label="State"
+        testId="history-filter-state"
+        value={state}
+        choices={STATE_CHOICES.map((s) => ({ value: s, label: RUN_LOOKS[s].label }))}
+        onChange={props.onState}
+      />
+      <FilterSelect
+        label="Engine"
+        testId="history-filter-engine"
+        value={engine}
+        choices={ENGINE_KINDS.map((k) => ({ value: k, label: k }))}
+        onChange={props.onEngine}
+      />
       {filtered && (
         <button type="button" className="hist-button hist-button-quiet" onClick={props.onClear}>
           Clear filters
