@@ -78,6 +78,12 @@ export type {
   RecordedEvent,
   TimeBound,
 } from './persistence/sqlite/history.js';
+export type {
+  AutoVacuumMode,
+  StoreSpace,
+  ReclaimOptions,
+  ReclaimReport,
+} from './persistence/sqlite/space.js';
 export type { TaskExecutor, Outcome, Reporter } from './executors/executor.js';
 export {
   ProcessPool,

@@ -24,6 +24,7 @@ import {
 import {
   EngineUnavailableError,
   InvalidDocumentError,
+  InvalidSettingsError,
   RunNotFoundError,
   RunStateError,
   RunStoreError,
@@ -101,6 +102,17 @@ class RequestError extends Error {
 
 type Problems = NonNullable<ContractError['problems']>;
 
+/**
+ * The most problems one error answer lists (its message still counts them
+ * all). A request of thousands of unknown fields, or a document of millions of
+ * wrong nodes, is answered in kilobytes, not in many times its own size (which
+ * the web host would cut the client off for, unanswered).
+ */
+export const MAX_PROBLEMS = 100;
+
+/** How much of a document error's message (which lists every problem) an answer keeps, when it lists fewer. */
+const MAX_DOCUMENT_MESSAGE = 2000;
+
 function badRequest(problems: Problems, what = 'Invalid request'): RequestError {
   const first = problems[0];
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
@@ -108,8 +120,20 @@ function badRequest(problems: Problems, what = 'Invalid request'): RequestError 
   return new RequestError({
     code: 'bad-request',
     message: first ? `${what}: ${where}${first.message}${more}` : what,
-    problems,
+    problems: problems.length > MAX_PROBLEMS ? problems.slice(0, MAX_PROBLEMS) : problems,
   });
+}
+
+/** The answer to an invalid document: its first {@link MAX_PROBLEMS} problems. */
+function documentError(e: InvalidDocumentError | DocumentValidationError): ContractError {
+  const problems = e.problems.slice(0, MAX_PROBLEMS).map(plainProblem);
+  if (problems.length === e.problems.length) {
+    return { code: 'invalid-document', message: e.message, problems };
+  }
+  const message =
+    `${e.message.slice(0, MAX_DOCUMENT_MESSAGE)}… (${String(e.problems.length)} problems in all; ` +
+    `the first ${String(MAX_PROBLEMS)} are listed)`;
+  return { code: 'invalid-document', message, problems };
 }
 
 /** The problems of a zod error, each naming its field from the request's root (`params.runId`). */
@@ -269,8 +293,10 @@ function parseRequest(raw: unknown): CheckedRequest | { id: number | null; error
 /** The error response of anything thrown while handling a request. */
 function contractErrorOf(e: unknown, method: string | undefined, log: ContractHostLog): ContractError {
   if (e instanceof RequestError) return e.error;
-  if (e instanceof InvalidDocumentError || e instanceof DocumentValidationError) {
-    return { code: 'invalid-document', message: e.message, problems: e.problems.map(plainProblem) };
+  if (e instanceof InvalidDocumentError || e instanceof DocumentValidationError) return documentError(e);
+  if (e instanceof InvalidSettingsError) {
+    const problems = e.problems.map((p) => ({ path: `params.${p.path}`, message: p.message }));
+    return badRequest(problems, `Invalid params of '${method ?? 'the request'}'`).error;
   }
   if (e instanceof RunNotFoundError || e instanceof DocumentNotFoundError) {
     return { code: 'not-found', message: e.message };
@@ -399,8 +425,8 @@ export class ContractHost {
 
   /**
    * Calls a checked request's method. Synchronous for every method but
-   * `workers.list`, so a reply is sent before any event that the call
-   * queued (a run's first events reach the front end after its id).
+   * `workers.list` and `runs.prune`, so a reply is sent before any event
+   * that the call queued (a run's first events reach the front end after its id).
    */
   private call(session: Session, method: Method, params: unknown): unknown {
     const handler = this.handlers[method] as (params: unknown, session: Session) => unknown;
@@ -452,6 +478,7 @@ export class ContractHost {
       this.runs.deleteRun(p.runId);
       return {};
     },
+    'runs.prune': () => this.runs.prune(),
     'runs.subscribe': (p, session) => {
       session.subscribe(p.runId, p.replay ?? true);
       return {};
@@ -461,6 +488,8 @@ export class ContractHost {
       return {};
     },
     'catalog.kinds': () => ({ kinds: describeKinds() }),
+    'settings.retention.get': () => this.runs.getRetention(),
+    'settings.retention.set': (p) => this.runs.setRetention(p),
     'workers.list': (p) => this.listWorkers(p),
   };
 

@@ -10,6 +10,7 @@
  * with an error that says which field is wrong.
  */
 import { z } from 'zod';
+import { retentionSettingsSchema } from '../runs/retention-settings.js';
 
 /** Requests larger than this (serialised) are refused unread. */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -52,10 +53,22 @@ export const methods = {
   }),
   'runs.detail': z.strictObject({ runId }),
   'runs.delete': z.strictObject({ runId }),
+  /**
+   * Applies the history retention settings now: deletes the ended runs they no longer keep and gives
+   * the space back; answers how many runs went and how many bytes the store shrank by.
+   */
+  'runs.prune': z.strictObject({}),
   /** Starts the run's event stream on this channel (recorded events first unless `replay: false`). */
   'runs.subscribe': z.strictObject({ runId, replay: z.boolean().optional() }),
   'runs.unsubscribe': z.strictObject({ runId }),
   'catalog.kinds': z.strictObject({}),
+  /** The history retention settings kept in the run store (shared by every front end). */
+  'settings.retention.get': z.strictObject({}),
+  /**
+   * Replaces them: `keepLast` ended runs per flow, `maxAgeDays` days; an absent limit is not set
+   * (`{}` keeps every run). They apply from the next start-up or run end; `runs.prune` applies them now.
+   */
+  'settings.retention.set': retentionSettingsSchema,
   'workers.list': z.strictObject({
     url: url.optional(),
     exchange: name.optional(),

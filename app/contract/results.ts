@@ -178,6 +178,28 @@ export interface WorkerData {
   readonly draining: boolean;
 }
 
+/**
+ * The history retention settings (`settings.retention.*`): keep the last
+ * `keepLast` ended runs of each flow, and ended runs younger than
+ * `maxAgeDays` days; each limit applies on its own, an absent one is not set.
+ * Runs that have not ended are always kept.
+ */
+export interface RetentionSettingsData {
+  readonly keepLast?: number;
+  readonly maxAgeDays?: number;
+}
+
+/** What applying the retention settings did (`runs.prune`). */
+export interface PruneReportData {
+  /** Runs deleted. */
+  readonly runs: number;
+  /** How many bytes the store gave back to the disk. */
+  readonly bytesFreed: number;
+  readonly bytesBefore: number;
+  readonly bytesAfter: number;
+  readonly durationMs: number;
+}
+
 /** Nothing to say but "done". */
 export type Empty = Record<string, never>;
 
@@ -198,8 +220,12 @@ export interface Results {
   'runs.list': { readonly runs: readonly RunSummaryData[]; readonly nextCursor?: string };
   'runs.detail': RunViewData;
   'runs.delete': Empty;
+  'runs.prune': PruneReportData;
   'runs.subscribe': Empty;
   'runs.unsubscribe': Empty;
   'catalog.kinds': { readonly kinds: readonly KindDescription[] };
+  'settings.retention.get': RetentionSettingsData;
+  /** The settings as stored. */
+  'settings.retention.set': RetentionSettingsData;
   'workers.list': { readonly workers: readonly WorkerData[] };
 }

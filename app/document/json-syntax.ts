@@ -130,12 +130,17 @@ function scan(text: string): void {
   if (i < text.length) expect('the end of the text');
 }
 
-/** The first syntax error of JSON text, or `undefined` when it is valid JSON. */
+/**
+ * The first syntax error of JSON text, or `undefined` when it is valid JSON
+ * or nests too deeply for this reader (it recurses per bracket; the caller
+ * then falls back to `JSON.parse`'s own message).
+ */
 export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
   try {
     scan(text);
     return undefined;
   } catch (e) {
+    if (e instanceof RangeError) return undefined;
     if (!(e instanceof Stop)) throw e;
     const before = text.slice(0, e.at);
     const line = before.split('\n').length;

@@ -42,9 +42,28 @@ export function formatProblem(p: Problem, file?: string): string {
   return [file, where, p.message].filter((s) => s !== undefined && s !== '').join(': ');
 }
 
-/** Quotes a name in a message: `"add"`. */
+/**
+ * Quotes a name in a message: `"add"`. Never throws: a value given where a
+ * name belongs may be anything (an object without a prototype cannot be
+ * turned into a string).
+ */
 export function q(name: unknown): string {
-  return JSON.stringify(String(name));
+  try {
+    return JSON.stringify(String(name));
+  } catch {
+    return JSON.stringify(Object.prototype.toString.call(name));
+  }
+}
+
+/** A value in a message, as JSON where it can be (a BigInt, a cycle… are shown by {@link q}). */
+export function shown(value: unknown): string {
+  try {
+    const json = JSON.stringify(value);
+    if (json !== undefined) return json;
+  } catch {
+    // Not JSON data: said as a string instead.
+  }
+  return q(value);
 }
 
 /** A list of quoted names: `"a", "b" and "c"`. */

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { catalog } from '../catalog/registry.js';
 import { FORMAT, documentSchema } from './schema.js';
-import { formatPath, q, type PathKey, type Problem } from './problems.js';
+import { formatPath, q, shown, type PathKey, type Problem } from './problems.js';
 
 type Issue = z.core.$ZodIssue;
 
@@ -139,7 +139,7 @@ function issueProblems(root: unknown, issue: Issue): Problem[] {
     case 'invalid_type':
       if (value === undefined) return [problemAt(root, path, 'required')];
       if (issue.expected === 'int')
-        return [problemAt(root, path, `expected a whole number, got ${JSON.stringify(value)}`)];
+        return [problemAt(root, path, `expected a whole number, got ${shown(value)}`)];
       return [
         problemAt(
           root,
@@ -180,12 +180,17 @@ function issueProblems(root: unknown, issue: Issue): Problem[] {
         problemAt(
           root,
           path,
-          `${value === undefined ? 'required' : `${JSON.stringify(value)} is not allowed`}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
+          `${value === undefined ? 'required' : `${shown(value)} is not allowed`}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
         ),
       ];
     case 'too_small':
     case 'too_big':
       return [problemAt(root, path, sizeMessage(issue))];
+    case 'invalid_format':
+      // A symbol that is a reserved key, said as for a map's key.
+      if (issue.message === 'this name is reserved')
+        return [problemAt(root, path, `${q(value)} is a reserved name`)];
+      return [problemAt(root, path, issue.message)];
     default:
       return [problemAt(root, path, issue.message)];
   }

@@ -28,10 +28,24 @@ schemaIds.add(jsonValue, { id: 'JsonValue', description: 'Any JSON value.' });
 /** The one format this version reads and writes. */
 export const FORMAT = 'atomflow.flow/1';
 
-/** A node name: unique in a document, the node's id on the canvas. */
-export const nodeName = z.string().min(1, 'a name must not be empty');
-/** A symbol: a name values are published and looked up under. */
-export const symbolName = z.string().min(1, 'a symbol name must not be empty');
+/**
+ * A node name: unique in a document, the node's id on the canvas. It must be
+ * Unicode text: a lone surrogate (possible in JSON as `"\ud800"`) cannot be
+ * stored as text, so the run history would show another name.
+ */
+export const nodeName = z
+  .string()
+  .min(1, 'a name must not be empty')
+  .refine((s) => !/\p{Surrogate}/u.test(s), 'a name must be Unicode text (this one has a lone surrogate)');
+/**
+ * A symbol: a name values are published and looked up under. Not a reserved
+ * key (as in the maps): symbols become keys of the objects values are passed
+ * in, where `__proto__` would set a prototype and the value be lost.
+ */
+export const symbolName = z
+  .string()
+  .min(1, 'a symbol name must not be empty')
+  .regex(/^(?!(?:__proto__|constructor|prototype)$)/, 'this name is reserved');
 
 const symbols = z.array(symbolName);
 /** One name or a list of names. */

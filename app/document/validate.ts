@@ -2,7 +2,8 @@
  * Reading and validating documents: every problem at once, each naming its
  * node and field.
  *
- * Order of the checks: the schema (shape, kinds, configs, retry settings)
+ * Order of the checks: how deep the document nests (alone: the others
+ * recurse), then the schema (shape, kinds, configs, retry settings)
  * and unique names always; when the shape is right, the semantic checks
  * (rebinds, script and decider code, graph links and cycles, providers);
  * when those pass too, the engine's own compile/prepare/validate.
@@ -13,6 +14,7 @@ import { linkGraph } from './graph-links.js';
 import { jsonSyntaxError } from './json-syntax.js';
 import { buildModel } from './model.js';
 import { duplicateNameProblems } from './names.js';
+import { nestingProblems } from './nesting.js';
 import type { Problem } from './problems.js';
 import { providerProblems } from './providers.js';
 import { schemaProblems } from './schema-problems.js';
@@ -47,6 +49,9 @@ function codeProblems(doc: FlowDocument): Problem[] {
 
 /** Every problem of a parsed JSON value as a flow document (an empty list: it is valid). */
 export function validateDocument(value: unknown): Problem[] {
+  // Every check below recurses: a document too deep for them (or containing itself) stops here.
+  const tooDeep = nestingProblems(value);
+  if (tooDeep.length > 0) return tooDeep;
   const problems = [...schemaProblems(value), ...duplicateNameProblems(value)];
   if (problems.length > 0) return problems;
   const doc = value as FlowDocument;

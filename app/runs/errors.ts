@@ -49,3 +49,12 @@ export class RunStateError extends RunServiceError {}
 
 /** The run store file cannot be opened or used; the message names the file. */
 export class RunStoreError extends RunServiceError {}
+
+/** Settings that cannot be used (a retention limit out of range, …); every problem names its field. */
+export class InvalidSettingsError extends RunServiceError {
+  constructor(readonly problems: readonly RequestProblem[]) {
+    super(
+      `Invalid settings: ${problems.map((p) => (p.path !== '' ? `${p.path}: ${p.message}` : p.message)).join('; ')}`,
+    );
+  }
+}

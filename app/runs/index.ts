@@ -20,6 +20,15 @@ export {
   RunNotFoundError,
   RunStateError,
   RunStoreError,
+  InvalidSettingsError,
   type RequestProblem,
 } from './errors.js';
+export { checkRetention, type PruneOptions } from './retention.js';
+export {
+  MAX_AGE_DAYS,
+  MAX_KEEP_LAST,
+  retentionSettingsSchema,
+  type PruneReport,
+  type RetentionSettings,
+} from './retention-settings.js';
 export type * from './types.js';

@@ -25,7 +25,10 @@ import { hasEnded, hasStopped, runStateOf, toRunSummary, toRunView } from './det
 import { InvalidDocumentError, RunNotFoundError, RunStateError, RunStoreError } from './errors.js';
 import { failureInfo, jsonSafeRecord, toRunEvent } from './events.js';
 import { isRunningHere, liveOtherProcess, markRunningHere, thisHost } from './host.js';
+import { resultsFromAtoms } from './lost-results.js';
 import { RUN_META_FORMAT, readRunMeta, type RunMeta } from './meta.js';
+import { RetentionKeeper, checkRetention, type PruneOptions } from './retention.js';
+import type { PruneReport, RetentionSettings } from './retention-settings.js';
 import { eventStream } from './stream.js';
 import type {
   FailureInfo,
@@ -52,6 +55,12 @@ export interface RunServiceOptions {
    * utility processes); default: the host's shared pool. The service does not close it.
    */
   readonly pool?: ProcessPool;
+  /**
+   * History retention settings that win over the ones stored in the run
+   * store, for this service's automatic pruning and {@link RunService.prune}
+   * (`{}`: none). Default: the stored ones ({@link RunService.setRetention}).
+   */
+  readonly retention?: RetentionSettings;
 }
 
 /** Options of {@link RunService.resume}. */
@@ -112,6 +121,7 @@ export class RunService {
   private readonly backendOptions: SqliteBackendOptions;
   private store: SqliteBackend | undefined;
   private readonly active = new Map<string, ActiveRun>();
+  private readonly retention: RetentionKeeper;
   private closed = false;
 
   /** Called when a listener throws; by default the error is printed as a warning. */
@@ -131,6 +141,17 @@ export class RunService {
     this.usesDefaultPath = this.path === defaultDatabasePath();
     this.backendOptions = options.backend ?? {};
     this.pool = options.pool;
+    this.retention = new RetentionKeeper(
+      {
+        store: () => this.backend,
+        storeExists: () => this.storeExists,
+        isBusy: (runId) => this.active.has(runId) || isRunningHere(runId),
+        warn: (message, error) => {
+          console.warn(`atomflow: ${message}:`, error);
+        },
+      },
+      options.retention !== undefined ? checkRetention(options.retention) : undefined,
+    );
   }
 
   /**
@@ -149,6 +170,7 @@ export class RunService {
         // The app-data folder may not exist yet; an explicit path's folder is the user's to make.
         if (this.usesDefaultPath) mkdirSync(dirname(this.path), { recursive: true });
         this.store = new SqliteBackend(this.path, this.backendOptions);
+        this.retention.opened();
       } catch (e) {
         if (e instanceof StorageFailure) throw new RunStoreError(e.message, { cause: e });
         const why = e instanceof Error ? e.message : String(e);
@@ -403,7 +425,13 @@ export class RunService {
     try {
       const run = this.backend.getRun(runId);
       const meta = readRunMeta(run.flowDetail.meta);
-      return toRunView(run, this.backend.getEvents(runId), this.isInterrupted(runId, run.state, meta));
+      const view = toRunView(run, this.backend.getEvents(runId), this.isInterrupted(runId, run.state, meta));
+      // Its host was killed after the run's last transition, before `finish` recorded the results.
+      if (meta && meta.results === undefined && hasEnded(run.state)) {
+        const results = resultsFromAtoms(this.backend.getFlowDetail(runId), meta.document);
+        if (results !== undefined) return { ...view, results };
+      }
+      return view;
     } catch (e) {
       if (e instanceof NotFound) throw new RunNotFoundError(runId);
       throw e;
@@ -443,6 +471,39 @@ export class RunService {
       );
     }
     this.backend.destroyLogbook(logbook);
+    this.retention.afterDelete();
+  }
+
+  // ------------------------------------------------------------- retention
+
+  /**
+   * The history retention settings stored in the run store (shared by every
+   * program that opens it); `{}` when none are set. See {@link RetentionSettings}
+   * for what they keep: never a run that has not ended.
+   */
+  getRetention(): RetentionSettings {
+    return this.retention.stored();
+  }
+
+  /**
+   * Stores new retention settings, replacing the old ones (`{}` keeps every
+   * run). They apply from the next start-up or run end; {@link prune} applies them now.
+   * @throws {InvalidSettingsError} naming each bad field (nothing is written).
+   */
+  setRetention(settings: RetentionSettings): RetentionSettings {
+    return this.retention.store(settings);
+  }
+
+  /**
+   * Applies the retention settings now (the stored ones, or `options.settings`)
+   * to every flow: deletes the ended runs they no longer keep, with their
+   * atoms and events, and gives the space back to the operating system.
+   * Runs after any pruning already under way, in small steps.
+   * @returns how many runs were deleted and how many bytes the store shrank by.
+   */
+  prune(options: PruneOptions = {}): Promise<PruneReport> {
+    if (this.closed) return Promise.reject(new RunStateError('The run service is closed'));
+    return this.retention.prune(options);
   }
 
   /**
@@ -454,6 +515,8 @@ export class RunService {
     const running = [...this.active.values()];
     for (const run of running) run.engine.suspend();
     await Promise.all(running.map((r) => r.ended));
+    // The runs that just ended queued their pruning: it finishes (briefly) before the store closes.
+    await this.retention.close();
     this.closed = true;
     this.store?.close();
     this.store = undefined;
@@ -529,6 +592,8 @@ export class RunService {
       }
       dispatch(end);
       listeners.clear();
+      // After the end event, in the background: the run's own end never waits for it.
+      if (!this.closed) this.retention.afterRun(engine.flowDetail.name);
       return end;
     };
     // A promise settles at the earliest on the next microtask, so `active` is set before `finish` runs.

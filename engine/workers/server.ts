@@ -5,9 +5,11 @@
  * itself on its topic at start, when an engine asks, and as a heartbeat.
  *
  * Requests come from the broker, so from anyone who can publish there: each
- * is validated, only the kinds this worker was given can run, and a request
- * seen before (an engine resending after a fault) is answered from what was
- * already done rather than run twice.
+ * is validated, only the kinds this worker was given can run, only a request
+ * sent to this worker's own routing key is taken (one on the topic reaches
+ * every worker of it, and each would run it), and a request seen before (an
+ * engine resending after a fault) is answered from what was already done
+ * rather than run twice.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -68,6 +70,9 @@ interface Job {
 /** Finished requests remembered for answering repeats. */
 const REMEMBERED = 10_000;
 
+/** The longest a Node timer waits (about 24.8 days): given more, it fires at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export class WorkerServer {
   readonly info: WorkerInfo;
   private readonly endpoints: ReadonlyMap<string, WorkerEndpoint>;
@@ -125,8 +130,8 @@ export class WorkerServer {
       bindings: [keys.worker(w.info.id), keys.topic(w.info.topic)],
       ...(options.tls ? { tls: options.tls } : {}),
       ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
-      onMessage: (body) => {
-        w.receive(body);
+      onMessage: (body, routingKey) => {
+        w.receive(body, routingKey);
       },
       onDown: (e) => {
         w.log(`atomflow worker ${w.info.id}: lost the broker connection (${e.message}); reconnecting`);
@@ -210,9 +215,9 @@ export class WorkerServer {
     }
   }
 
-  private receive(body: Buffer): void {
+  private receive(body: Buffer, routingKey: string): void {
     try {
-      this.handle(body);
+      this.handle(body, routingKey);
     } catch (e) {
       // A throw here would reach amqplib's consumer and close the connection: no message may do that.
       this.log(
@@ -221,7 +226,7 @@ export class WorkerServer {
     }
   }
 
-  private handle(body: Buffer): void {
+  private handle(body: Buffer, routingKey: string): void {
     const parsed = parseMessage(body);
     if (!parsed.ok) {
       this.log(`atomflow worker ${this.info.id}: dropped a message: ${parsed.reason}`);
@@ -229,7 +234,17 @@ export class WorkerServer {
     }
     const m = parsed.message;
     if (m.type === 'notify') this.announce(m.replyTo);
-    else if (m.type === 'request') this.requested(m);
+    else if (m.type === 'request') {
+      // An engine sends a request to one worker, on that worker's key. One that came by the topic (or straight
+      // to the queue) was sent to no worker in particular: taken, it would run on every worker that heard it.
+      if (routingKey !== keys.worker(this.info.id)) {
+        this.log(
+          `atomflow worker ${this.info.id}: dropped a message: a request that came by '${routingKey}', not this worker's own key`,
+        );
+        return;
+      }
+      this.requested(m);
+    }
     // Announcements and responses are for engines.
   }
 
@@ -333,7 +348,9 @@ export class WorkerServer {
         return await task.revert(r.arguments, { result, flowFailures }, ctx);
       };
       const limit = r.timeoutMs ?? task.timeoutMs;
-      const result = limit === undefined ? await work() : await withTimeout(work(), limit, r.name);
+      // A longer limit than a timer can hold is no limit (a timer would end the task at once).
+      const result =
+        limit === undefined || limit > MAX_TIMER_MS ? await work() : await withTimeout(work(), limit, r.name);
       return { type: 'response', id: r.id, worker, state: 'success', result };
     } catch (e) {
       return { type: 'response', id: r.id, worker, state: 'failure', failure: Failure.fromError(e).toDict() };

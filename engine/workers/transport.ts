@@ -26,8 +26,8 @@ export interface LinkOptions {
   tls?: ConnectionOptions;
   /** How long to keep trying to reach the broker at first (default 10 s). */
   connectTimeoutMs?: number;
-  /** Every message that arrives on our queue. */
-  onMessage(body: Buffer): void;
+  /** Every message that arrives on our queue, with its routing key (the queue's name when sent straight to it). */
+  onMessage(body: Buffer, routingKey: string): void;
   /** A message published with `mandatory` that no queue took (its routing key). */
   onReturn?(routingKey: string, body: Buffer): void;
   /** Connected again after a fault (not called for the first connection). */
@@ -171,7 +171,7 @@ export class AmqpLink {
     await ch.consume(
       queue,
       (msg) => {
-        if (msg) this.options.onMessage(msg.content);
+        if (msg) this.options.onMessage(msg.content, msg.fields.routingKey);
       },
       { noAck: true },
     );

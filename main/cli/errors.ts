@@ -5,6 +5,7 @@
 import {
   EngineUnavailableError,
   InvalidDocumentError,
+  InvalidSettingsError,
   RunNotFoundError,
   RunStateError,
   RunStoreError,
@@ -40,7 +41,11 @@ export function describeError(error: unknown): { lines: string[]; code: ExitCode
       code: EXIT.invalid,
     };
   }
-  if (error instanceof EngineUnavailableError || error instanceof RunStoreError) {
+  if (
+    error instanceof EngineUnavailableError ||
+    error instanceof RunStoreError ||
+    error instanceof InvalidSettingsError
+  ) {
     return { lines: [error.message], code: EXIT.invalid };
   }
   if (error instanceof RunNotFoundError || error instanceof RunStateError) {

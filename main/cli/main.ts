@@ -4,8 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ENGINE_KINDS, type RunState } from '../../app/runs/index.js';
+import { ENGINE_KINDS, MAX_AGE_DAYS, MAX_KEEP_LAST, type RunState } from '../../app/runs/index.js';
 import { deleteCommand } from './commands/delete.js';
+import { pruneCommand, retentionCommand } from './commands/retention.js';
 import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
@@ -167,6 +168,43 @@ function program(done: (code: ExitCode) => void): Command {
     .addOption(dbOption())
     .action(async (runId: string, options: Parameters<typeof deleteCommand>[1]) => {
       done(await deleteCommand(runId, options));
+    });
+
+  root
+    .command('retention')
+    .description(
+      'show or change how much run history the store keeps (only ended runs are ever deleted: ' +
+        'SUCCESS, REVERTED, FAILURE, CANCELLED)',
+    )
+    .addOption(dbOption())
+    .addOption(
+      new Option('--keep-last <n>', 'keep the last N ended runs of each flow').argParser(
+        positiveInteger('--keep-last', MAX_KEEP_LAST),
+      ),
+    )
+    .option('--no-keep-last', 'clear the --keep-last limit')
+    .addOption(
+      new Option('--max-age-days <d>', 'delete ended runs started more than D days ago').argParser(
+        positiveInteger('--max-age-days', MAX_AGE_DAYS),
+      ),
+    )
+    .option('--no-max-age-days', 'clear the --max-age-days limit')
+    .addOption(new Option('--off', 'clear both limits: keep every run').conflicts(['keepLast', 'maxAgeDays']))
+    .option('--apply-now', 'apply the settings now and print how many runs and bytes were removed')
+    .option('--json', 'print the settings (and what was removed) as JSON')
+    .action(async (options: Parameters<typeof retentionCommand>[0]) => {
+      done(await retentionCommand(options));
+    });
+
+  root
+    .command('prune')
+    .description(
+      'apply the retention settings now: delete the runs they no longer keep and give the space back',
+    )
+    .addOption(dbOption())
+    .option('--json', 'print what was removed as JSON')
+    .action(async (options: Parameters<typeof pruneCommand>[0]) => {
+      done(await pruneCommand(options));
     });
 
   root

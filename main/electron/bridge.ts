@@ -27,12 +27,22 @@ function goneResponse(id: number | null, why: string): Response {
   return { id, ok: false, error: { code: 'unavailable', message: why } };
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** The id a request that passed the session's envelope check carries. */
 function requestId(raw: unknown): number | null {
   let value = raw;
-  if (typeof raw === 'string') {
+  // The session reads bytes as UTF-8 JSON text: so must the bridge, or their answer finds no request.
+  if (raw instanceof Uint8Array || raw instanceof ArrayBuffer) {
     try {
-      value = JSON.parse(raw) as unknown;
+      value = utf8.decode(raw);
+    } catch {
+      return null;
+    }
+  }
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown;
     } catch {
       return null;
     }

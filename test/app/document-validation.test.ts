@@ -244,6 +244,121 @@ describe('reading text', () => {
   });
 });
 
+/** Found by the document fuzzer (test/hardening/fuzz-documents.test.ts): each used to throw or to pass. */
+describe('documents that used to break validation', () => {
+  /** `levels` linear groups, one inside the other, around a noop task. */
+  function nestedGroups(levels: number): unknown {
+    let node: unknown = { type: 'task', name: 't', kind: 'noop' };
+    for (let i = levels - 1; i >= 0; i--) node = { type: 'linear', name: `g${String(i)}`, children: [node] };
+    return { format: FORMAT, name: 'deep', flow: node };
+  }
+
+  it('a document nested deeper than 512 levels is one problem at the node holding the deep part', () => {
+    // 255 groups nest the task at level 512 (document 1, then node and children per group); 256 do not fit.
+    expect(validateDocument(nestedGroups(255))).toEqual([]);
+    const tooDeep = [
+      { node: 'g255', path: 'children', message: 'nested deeper than 512 levels of objects and arrays' },
+    ];
+    expect(validateDocument(nestedGroups(256))).toEqual(tooDeep);
+    expect(validateDocument(nestedGroups(5000))).toEqual(tooDeep);
+    const text = `{"format": "${FORMAT}", "name": "d", "inputs": {"x": ${'['.repeat(100_000)}${']'.repeat(100_000)}}, "flow": {"type": "linear", "name": "r", "children": []}}`;
+    const [p, ...rest] = readDocument(text).problems;
+    expect(rest).toEqual([]);
+    expect(p).toEqual({
+      path: `inputs.x${'[0]'.repeat(510)}`,
+      message: 'nested deeper than 512 levels of objects and arrays',
+    });
+  });
+
+  it('an object that contains itself is refused, not followed', () => {
+    const flow: { type: string; name: string; children: unknown[] } = {
+      type: 'linear',
+      name: 'root',
+      children: [],
+    };
+    flow.children.push(flow);
+    expect(validateDocument({ format: FORMAT, name: 'd', flow })).toEqual([
+      {
+        node: 'root',
+        path: 'children[0]',
+        message: 'contains itself (an object that refers back to one it is inside): not JSON data',
+      },
+    ]);
+  });
+
+  it('a sparse list of children is a missing child, not a crash', () => {
+    // eslint-disable-next-line no-sparse-arrays -- the hole is the point
+    const children = [, { type: 'task', name: 'a', kind: 'noop' }];
+    expect(
+      validateDocument({ format: FORMAT, name: 'd', flow: { type: 'linear', name: 'r', children } }),
+    ).toEqual([{ node: 'r', path: 'children[0]', message: 'required' }]);
+  });
+
+  it('text of 100,000 unclosed brackets is not valid JSON, and reading it does not overflow the stack', () => {
+    expect(readDocument(`{"format": "${FORMAT}", "flow": ${'['.repeat(100_000)}`).problems).toEqual([
+      { path: '', message: 'not valid JSON: Unexpected end of JSON input' },
+    ]);
+  });
+
+  it('names must be Unicode text: a lone surrogate cannot be stored as a run’s atom or flow name', () => {
+    const text = `{"format": "${FORMAT}", "name": "d\\ud800", "flow": {"type": "linear", "name": "r", "children": [{"type": "task", "name": "a\\udc00", "kind": "noop"}]}}`;
+    const message = 'a name must be Unicode text (this one has a lone surrogate)';
+    expect(readDocument(text).problems).toEqual([
+      { path: 'name', message },
+      { node: 'a\udc00', path: 'name', message },
+    ]);
+    // Characters outside the basic plane (surrogate pairs) are text like any other.
+    const emoji = { format: FORMAT, name: '👩‍💻', flow: { type: 'linear', name: 'r', children: [] } };
+    expect(validateDocument(emoji)).toEqual([]);
+  });
+
+  it('a value a message cannot quote as it is (no prototype, a BigInt) is still reported, not thrown', () => {
+    const task = (fields: Record<string, unknown>): unknown => ({
+      format: FORMAT,
+      name: 'd',
+      flow: { type: 'linear', name: 'r', children: [{ type: 'task', name: 'a', ...fields }] },
+    });
+    expect(validateDocument(task({ kind: Object.create(null) as unknown }))).toEqual([
+      { node: 'a', path: 'kind', message: `unknown kind "[object Object]" (known kinds: ${KINDS})` },
+    ]);
+    expect(validateDocument(task({ kind: 'http', config: { url: 'http://x.test/', method: 10n } }))).toEqual([
+      {
+        node: 'a',
+        path: 'config.method',
+        message:
+          '"10" is not allowed: expected one of "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"',
+      },
+    ]);
+  });
+
+  it('symbols cannot be reserved keys (a value provided as "__proto__" was lost)', () => {
+    const problems = validateDocument({
+      format: FORMAT,
+      name: 'd',
+      flow: {
+        type: 'linear',
+        name: 'r',
+        retry: { type: 'times', attempts: 2, provides: 'prototype' },
+        children: [
+          {
+            type: 'task',
+            name: 'a',
+            kind: 'value',
+            config: { value: { polluted: true } },
+            provides: '__proto__',
+          },
+          { type: 'task', name: 'b', kind: 'noop', requires: ['constructor'] },
+        ],
+      },
+    });
+    expect(problems).toEqual([
+      { node: 'r', path: 'retry.provides', message: '"prototype" is a reserved name' },
+      { node: 'a', path: 'provides', message: '"__proto__" is a reserved name' },
+      { node: 'b', path: 'requires[0]', message: '"constructor" is a reserved name' },
+    ]);
+  });
+});
+
 describe('formatProblem', () => {
   it('joins file, node, field and message, leaving out what is missing', () => {
     expect(formatProblem({ node: 'add', path: 'requires[1]', message: 'm' }, 'f.json')).toBe(

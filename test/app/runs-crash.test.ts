@@ -3,11 +3,14 @@
  * which is killed (SIGKILL, with its whole process group) while a task is
  * running; the run service then resumes the run from the store. Finished
  * tasks are not run again, and a run whose process is alive is not resumed.
+ * A run whose host died just after its last transition, before the service
+ * recorded what it provided, still shows its results.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunService, RunStateError } from '../../app/runs/index.js';
+import { SqliteBackend } from '../../engine/index.js';
 import {
   cleanEnv,
   finished,
@@ -17,7 +20,7 @@ import {
   waitForLine,
   writeDocument,
 } from '../cli/cli.js';
-import { collect, transitions } from './runs-support.js';
+import { addDocument, collect, linearDocument, tempDb, transitions } from './runs-support.js';
 
 const open: RunService[] = [];
 afterEach(async () => {
@@ -103,5 +106,53 @@ describe('RunService.resume after a crash', () => {
     // The store's log tells what happened: the flow was stopped, by the cancellation.
     expect(events.filter((e) => e.type === 'flow').map((e) => e.state)).toEqual(['RUNNING', 'SUSPENDED']);
     expect(events.at(-1)).toMatchObject({ type: 'end', state: 'CANCELLED' });
+  });
+});
+
+// Found by test/hardening/crash-engines.test.ts: the service writes a run's results in a transaction of its
+// own, after the engine has committed the run's last state; a host killed in between left a run that had
+// ended SUCCESS (or REVERTED) with no results in `getRun`, `wait` and `atomflow show`, and a resume
+// rightly refuses an ended run. Here the store is put in that state directly (a precise kill there is the
+// hardening test's job): the results must come back from the run's atoms, and nothing may be written.
+describe('a run whose host died before its results were recorded', () => {
+  // A reverted run provides what its failed task was to provide: the failure.
+  const revertedDocument = linearDocument('failing-provides', [
+    { type: 'task', name: 'one', kind: 'value', provides: 'a', config: { value: 1 } },
+    { type: 'task', name: 'boom', kind: 'fail', provides: 'b', config: { message: 'disk full' } },
+  ]);
+  it.each([
+    ['SUCCESS', addDocument],
+    ['REVERTED', revertedDocument],
+  ] as const)('ended %s: its results are read back from its atoms', async (state, document) => {
+    const db = tempDb();
+    const first = new RunService({ db });
+    const id = first.start(document);
+    const end = await first.wait(id);
+    await first.close();
+    expect(end.state).toBe(state);
+    expect(Object.keys(end.results).length).toBeGreaterThan(0);
+
+    const store = new SqliteBackend(db);
+    const fd = store.getFlowDetail(id);
+    const { results: _dropped, ...meta } = fd.meta;
+    fd.meta = meta;
+    store.updateFlowDetail(fd);
+    const before = JSON.stringify([...store.getFlowDetail(id)].map((a) => [a.name, a.state, a.intention]));
+    store.close();
+
+    const runs = new RunService({ db });
+    open.push(runs);
+    expect(runs.getRun(id)).toMatchObject({ state, results: end.results });
+    expect(await runs.wait(id)).toMatchObject({ state, results: end.results, failures: end.failures });
+    expect(() => runs.resume(id)).toThrow(/already ended/);
+    await runs.close();
+    // Reading them changed nothing: the run is as it was left (a REVERTED one was not reset).
+    const after = new SqliteBackend(db);
+    expect(after.getFlowDetail(id).state).toBe(state);
+    expect(after.getFlowDetail(id).meta.results).toBeUndefined();
+    expect(JSON.stringify([...after.getFlowDetail(id)].map((a) => [a.name, a.state, a.intention]))).toBe(
+      before,
+    );
+    after.close();
   });
 });

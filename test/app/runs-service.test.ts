@@ -138,6 +138,20 @@ describe('RunService.start', () => {
     expect(existsSync(db)).toBe(false);
   });
 
+  it('refuses a document too deep to check, or containing itself, and writes nothing (both used to overflow the stack)', () => {
+    const db = tempDb();
+    const runs = service(db);
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const tooDeep = linearDocument('deep', [], { inputs: { deep } });
+    expect(() => runs.start(tooDeep)).toThrow(InvalidDocumentError);
+    const looped = linearDocument('loop', []);
+    const flow = looped.flow as { children: unknown[] };
+    flow.children.push(flow);
+    expect(() => runs.start(looped)).toThrow(InvalidDocumentError);
+    expect(existsSync(db)).toBe(false);
+  });
+
   it('refuses an engine that cannot be used, and writes nothing', () => {
     const db = tempDb();
     const runs = service(db);

@@ -15,6 +15,7 @@ import {
   type Method,
   type Response,
 } from '../../app/contract/index.js';
+import { MAX_PROBLEMS } from '../../app/contract/host.js';
 import { addDocument } from '../app/runs-support.js';
 import { fileHash, harness, storeCounts, type Client, type Harness } from './support.js';
 
@@ -135,7 +136,18 @@ const SPECS: Record<Method, Spec> = {
     wrong: { runId: RUN_ID_WRONG },
     oversized: { runId: 'r'.repeat(129) },
   },
+  'runs.prune': { valid: {}, required: [], wrong: {}, oversized: {} },
   'catalog.kinds': { valid: {}, required: [], wrong: {}, oversized: {} },
+  'settings.retention.get': { valid: {}, required: [], wrong: {}, oversized: {} },
+  'settings.retention.set': {
+    valid: { keepLast: 10 },
+    required: [],
+    wrong: {
+      keepLast: [0, -1, 1.5, '10', null, true, [], 1_000_001],
+      maxAgeDays: [0, 2.5, '30', null, {}, 36_501],
+    },
+    oversized: {},
+  },
   'workers.list': {
     valid: {},
     required: [],
@@ -475,5 +487,38 @@ describe('the method name', () => {
     vi.restoreAllMocks();
     expect(((await c.ok('runs.list')) as { runs: unknown[] }).runs).toHaveLength(1);
     expect(((await c.ok('documents.list')) as { documents: unknown[] }).documents).toHaveLength(1);
+  });
+});
+
+describe('the size of an answer', () => {
+  // Found by test/hardening/fuzz-host.test.ts: every problem was listed, so a 4 MiB document of wrong
+  // nodes was answered with some 250 MB (the web host then cut the client off, unanswered).
+  it('lists at most MAX_PROBLEMS problems, and counts the rest, however many fields are wrong', async () => {
+    const fields = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${String(i)}`, i]));
+    const r = await c.raw(JSON.stringify({ id: 5, method: 'documents.list', params: fields }));
+    expect(r).toMatchObject({ id: 5, ok: false, error: { code: 'bad-request' } });
+    if (r.ok) return;
+    expect(r.error.problems).toHaveLength(MAX_PROBLEMS);
+    expect(r.error.problems?.[0]).toEqual({ path: 'params.k0', message: 'unknown field' });
+    expect(r.error.message).toContain('(and 19999 more)');
+    expect(JSON.stringify(r).length).toBeLessThan(64 * 1024);
+  });
+
+  it('lists at most MAX_PROBLEMS problems of an invalid document, and says how many there are', async () => {
+    const document = {
+      format: 'atomflow.flow/1',
+      name: 'many',
+      flow: { type: 'linear', name: 'many-flow', children: Array.from({ length: 20_000 }, (_, i) => i) },
+    };
+    for (const method of ['runs.start', 'documents.save']) {
+      const r = await c.raw(JSON.stringify({ id: 6, method, params: { document } }));
+      expect(r, method).toMatchObject({ id: 6, ok: false, error: { code: 'invalid-document' } });
+      if (r.ok) return;
+      expect(r.error.problems, method).toHaveLength(MAX_PROBLEMS);
+      expect(r.error.problems?.[0], method).toMatchObject({ node: 'many-flow', path: 'children[0]' });
+      expect(r.error.message, method).toContain('20000 problems in all');
+      expect(JSON.stringify(r).length, method).toBeLessThan(64 * 1024);
+    }
+    expect(storeCounts(h.db)).toEqual(counts);
   });
 });

@@ -11,13 +11,15 @@ import {
   type FlowStateData,
   type Method,
   type ProblemData,
+  type PruneReportData,
   type Results,
+  type RetentionSettingsData,
   type RunEventData,
   type RunStateData,
 } from '../../app/contract/index.js';
 import type { Problem } from '../../app/document/index.js';
 import type { AtomState, FlowState } from '../../engine/index.js';
-import type { RunEvent, RunState } from '../../app/runs/index.js';
+import type { PruneReport, RetentionSettings, RunEvent, RunState } from '../../app/runs/index.js';
 
 /** `true` when A and B accept each other (not distributed over unions). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -29,7 +31,18 @@ const checks: {
   events: Same<RunEvent, RunEventData>;
   problems: Same<Problem, ProblemData>;
   methods: Same<Method, keyof Results>;
-} = { flowStates: true, atomStates: true, runStates: true, events: true, problems: true, methods: true };
+  retention: Same<RetentionSettings, RetentionSettingsData>;
+  prune: Same<PruneReport, PruneReportData>;
+} = {
+  flowStates: true,
+  atomStates: true,
+  runStates: true,
+  events: true,
+  problems: true,
+  methods: true,
+  retention: true,
+  prune: true,
+};
 
 describe('result types', () => {
   it('match the services and cover every method', () => {

@@ -87,6 +87,27 @@ describe('WindowBridge', () => {
     bridge.close();
   });
 
+  it('gives an asynchronous request sent as bytes its own answer, not a "not answered" one', async () => {
+    // Found by test/hardening/fuzz-host.test.ts: the session reads bytes as JSON, the bridge did not, so
+    // the later answer of such a request found no waiter and the page got `unavailable` with id null.
+    const { bridge } = window();
+    const text = JSON.stringify({
+      id: 12,
+      method: 'workers.list',
+      params: { url: 'amqp://127.0.0.1:1', waitMs: 0 },
+    });
+    const answers = await Promise.all(
+      [new Uint8Array(Buffer.from(text)), new Uint8Array(Buffer.from(text)).buffer].map((raw) =>
+        bridge.request(raw),
+      ),
+    );
+    for (const r of answers) {
+      expect(r).toMatchObject({ id: 12, ok: false, error: { code: 'unavailable' } });
+      expect(r.ok ? '' : r.error.message).not.toMatch(/not answered/);
+    }
+    bridge.close();
+  });
+
   it('delivers a run’s events as batches, from the first one to the end', async () => {
     const { bridge, batches } = window();
     const started = ok(

@@ -146,6 +146,31 @@ describe('parallel engine', () => {
     await load(linear('again').add(new PoolTask('ok')), { engine: 'parallel', pool }).run();
   });
 
+  it("a task's time limit counts from when it starts in its pool process, not while the process starts", async () => {
+    const own = new ProcessPool({ maxWorkers: 1 });
+    const quick = new PoolTask('quick', { ms: 10 });
+    // A process slow to start, as on a loaded machine: NODE_OPTIONS (which fork passes on) blocks it
+    // for 1.5 s before the worker program loads. Set only while the pool forks, which `run` does at once.
+    const before = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = `${before ?? ''} --import="data:text/javascript,Atomics.wait(new Int32Array(new SharedArrayBuffer(4)),0,0,1500)"`;
+    const started = Date.now();
+    let outcome;
+    try {
+      outcome = own.run(
+        { action: 'execute', ref: quick.ref!, name: 'quick', uuid: 'u1', args: {}, timeoutMs: 500 },
+        { progress: () => undefined, log: () => undefined },
+      );
+    } finally {
+      if (before === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = before;
+    }
+    const result = await outcome;
+    expect(result).toEqual({ ok: true, value: expect.any(Number) as unknown });
+    // It was slow to start indeed: three times the task's limit went by before it answered.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+    await own.close();
+  });
+
   it('failures from a pool process are raised with their type and message', async () => {
     const engine = load(linear('l').add(new PoolTask('bad', { fail: 'no disk' })), {
       engine: 'parallel',

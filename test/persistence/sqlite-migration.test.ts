@@ -1,7 +1,8 @@
 /**
  * Forward migration: a file made by the first schema version, holding runs
  * written in that version's form, opened by the current code is migrated in
- * one transaction with its data intact, and history works on it.
+ * one transaction with its data intact, and history works on it; a file made
+ * before incremental auto-vacuum is converted once.
  */
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -13,9 +14,19 @@ import {
   readSchemaVersion,
 } from '../../engine/persistence/sqlite/schema.js';
 import { RuntimeError } from '../support/fixtures.js';
-import { tempFolder } from './sqlite-support.js';
+import { fingerprint, tempFolder } from './sqlite-support.js';
 
 const tmp = tempFolder();
+
+/** `PRAGMA auto_vacuum` of a file: 0 none, 1 full, 2 incremental. */
+function autoVacuumOf(file: string): number {
+  const raw = new Database(file, { readonly: true });
+  try {
+    return raw.pragma('auto_vacuum', { simple: true }) as number;
+  } finally {
+    raw.close();
+  }
+}
 
 const BOOK_1 = { uuid: 'book-1', created: '2023-05-01T10:00:00.000Z', updated: '2023-05-01T10:05:00.000Z' };
 const BOOK_2 = { uuid: 'book-2', created: '2023-06-01T08:00:00.000Z', updated: '2023-06-02T09:00:00.000Z' };
@@ -217,6 +228,47 @@ describe('migration from schema version 1', () => {
     const b = new SqliteBackend(file);
     expect(b.listRuns().runs).toHaveLength(3);
     b.close();
+  });
+
+  it('a file made before incremental auto-vacuum is converted once, on its first open', () => {
+    const file = tmp.file('v1-vacuum.db');
+    makeV1File(file);
+    expect(autoVacuumOf(file)).toBe(0);
+    const backend = new SqliteBackend(file);
+    expect(backend.space().autoVacuum).toBe('incremental');
+    expect(backend.listRuns().runs.map((r) => r.uuid)).toEqual(['run-suspended', 'run-ok', 'run-failed']);
+    expect([...backend.getLogbook(BOOK_1.uuid)].map((f) => f.uuid)).toEqual(['run-ok', 'run-failed']);
+    backend.close();
+    expect(autoVacuumOf(file)).toBe(2);
+    // Once: opening it again does not rewrite it.
+    const before = fingerprint(file);
+    new SqliteBackend(file).close();
+    expect(fingerprint(file)).toEqual(before);
+  });
+
+  it('a file whose write lock is held when it would be converted opens at once, and converts later', () => {
+    const file = tmp.file('current-locked.db');
+    const raw = new Database(file);
+    raw.pragma('journal_mode = WAL');
+    migrate(raw); // at the current version, but made without incremental auto-vacuum
+    raw.close();
+    const holder = new Database(file);
+    holder.exec('BEGIN IMMEDIATE');
+    const started = Date.now();
+    const backend = new SqliteBackend(file); // the default busy timeout is 5 s
+    try {
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(backend.space().autoVacuum).toBe('none');
+      expect(backend.listRuns().runs).toEqual([]);
+    } finally {
+      backend.close();
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    const later = new SqliteBackend(file);
+    expect(later.space().autoVacuum).toBe('incremental');
+    later.close();
+    expect(autoVacuumOf(file)).toBe(2);
   });
 
   it('migrate() applies steps up to a version, never backwards, and checks its argument', () => {

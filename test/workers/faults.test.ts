@@ -13,6 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import * as amqp from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   RequestTimeout,
@@ -28,7 +29,7 @@ import {
   type WorkerClientOptions,
 } from '../../engine/index.js';
 import { encodeMessage, keys, type WorkerInfo } from '../../engine/workers/protocol.js';
-import { Spy, waitFor } from '../support/amqp-spy.js';
+import { Spy, waitFor, type Heard } from '../support/amqp-spy.js';
 import { Sleep } from '../support/worker-kinds.js';
 import { AMQP_URL, startWorker, type TestWorker, type TestWorkerOptions } from '../support/workers.js';
 
@@ -537,6 +538,100 @@ describe('worker-based engine: faults', () => {
         }
         expect(after.get(`${id} success`), `${id} success`).toBe(2 * (before.get(`${id} success`) ?? 0) + 1);
       }
+    },
+  );
+
+  it(
+    "a request that comes by the topic, or straight to a worker's queue, runs on no worker (found by the AMQP fuzz)",
+    { timeout: 20_000 },
+    async () => {
+      // A request on the topic reached every worker of it, and each ran it: a replayed request ran again
+      // on the worker that had not had it. Engines send a request to one worker's own key, and only that counts.
+      const exchange = newExchange();
+      const topic = 'default';
+      const [a, b] = await Promise.all([worker({ exchange, topic }), worker({ exchange, topic })]);
+      const replyTo = keys.client(`spy-${randomUUID()}`);
+      const answers = await spy(exchange, [replyTo]);
+      const request = (id: string): Buffer =>
+        encodeMessage({
+          type: 'request',
+          id,
+          replyTo,
+          kind: 'test.noop',
+          args: ['noop'],
+          name: 'noop',
+          uuid: randomUUID(),
+          action: 'execute',
+          attempt: 1,
+          arguments: {},
+        });
+      answers.publish(keys.topic(topic), request('by-topic'));
+      const connection = await amqp.connect(AMQP_URL);
+      cleanups.push(() => connection.close());
+      const channel = await connection.createConfirmChannel();
+      channel.sendToQueue(`${exchange}.worker.${a.id}`, request('by-queue'));
+      await channel.waitForConfirms();
+      // Then one to each worker's own key, as an engine sends it: it runs there. Each worker reads its queue
+      // in order, so once it has answered this one it has handled the two before.
+      answers.publish(keys.worker(a.id), request('to-a'));
+      answers.publish(keys.worker(b.id), request('to-b'));
+      const answersTo = (id: string): Heard[] =>
+        answers.heard.filter((h) => h.message?.type === 'response' && h.message.id === id);
+      const succeeded = (id: string): boolean =>
+        answersTo(id).some((h) => h.message?.type === 'response' && h.message.state === 'success');
+      await waitFor(() => succeeded('to-a') && succeeded('to-b'), 5000, 'the addressed requests to finish');
+      expect(answersTo('to-a').at(-1)?.message).toMatchObject({ worker: a.id, result: a.process.pid });
+      expect(answersTo('to-b').at(-1)?.message).toMatchObject({ worker: b.id, result: b.process.pid });
+      expect(answersTo('by-topic')).toEqual([]);
+      expect(answersTo('by-queue')).toEqual([]);
+      const refused = (w: TestWorker): number =>
+        w
+          .stderr()
+          .split('\n')
+          .filter((l) => l.includes('dropped a message: a request that came by')).length;
+      await waitFor(
+        () => refused(a) === 2 && refused(b) === 1,
+        5000,
+        'both workers to say what they refused',
+      );
+      expect(alive(a) && alive(b)).toBe(true);
+    },
+  );
+
+  it(
+    "a request's time limit longer than a timer can hold does not end its task at once",
+    { timeout: 20_000 },
+    async () => {
+      // The protocol takes any positive whole `timeoutMs`; a Node timer given more than 2^31 - 1 ms fires
+      // after 1 ms, so such a limit failed the task with TaskTimeout before it had done anything.
+      const exchange = newExchange();
+      const w = await worker({ exchange });
+      const replyTo = keys.client(`spy-${randomUUID()}`);
+      const answers = await spy(exchange, [replyTo]);
+      answers.publish(
+        keys.worker(w.id),
+        encodeMessage({
+          type: 'request',
+          id: 'long-limit',
+          replyTo,
+          kind: 'test.sleep',
+          args: ['sleepy', 200],
+          name: 'sleepy',
+          uuid: randomUUID(),
+          action: 'execute',
+          attempt: 1,
+          arguments: {},
+          timeoutMs: 2 ** 31,
+        }),
+      );
+      const final = (): Heard | undefined =>
+        answers.heard.find(
+          (h) =>
+            h.message?.type === 'response' &&
+            (h.message.state === 'success' || h.message.state === 'failure'),
+        );
+      await waitFor(() => final() !== undefined, 5000, 'the answer');
+      expect(final()?.message).toMatchObject({ state: 'success', result: w.process.pid });
     },
   );
 });

@@ -53,6 +53,14 @@ interface Slot {
   killedFor: string | undefined;
 }
 
+/**
+ * How long a task with a time limit may take to start: for its process to
+ * start (a fresh one) and load the task's module. Its limit only counts from
+ * then on. Far more than that takes even on a loaded machine; this only
+ * catches a process or a module that never gets going.
+ */
+const POOL_START_LIMIT_MS = 30_000;
+
 export interface ProcessPoolOptions {
   /** Most processes alive at once (default: the number of CPUs). */
   maxWorkers?: number;
@@ -207,12 +215,30 @@ export class ProcessPool {
       });
       return;
     }
-    if (job.timeoutMs !== undefined && job.timeoutMs > 0) {
-      slot.timer = setTimeout(() => {
-        slot.killedFor = `ran longer than its time limit of ${job.timeoutMs} ms`;
-        slot.proc.kill();
-      }, job.timeoutMs);
-    }
+    this.armLimit(slot, false);
+  }
+
+  /**
+   * Arms the time limit of the slot's task once it has `started` (its process
+   * says so when the task is rebuilt). Before that the process may still be
+   * starting (Node, the worker program, a TypeScript loader) and loading the
+   * task's module, which on a loaded machine alone can take seconds: that gets
+   * {@link POOL_START_LIMIT_MS}, so a task is never failed for having "run"
+   * too long before it ran, as on a worker, where the limit starts there too.
+   */
+  private armLimit(slot: Slot, started: boolean): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = undefined;
+    const limit = slot.current?.job.timeoutMs;
+    if (limit === undefined || limit <= 0) return;
+    const ms = started ? limit : Math.max(limit, POOL_START_LIMIT_MS);
+    const why = started
+      ? `ran longer than its time limit of ${String(limit)} ms`
+      : `did not start within ${String(ms)} ms`;
+    slot.timer = setTimeout(() => {
+      slot.killedFor = why;
+      slot.proc.kill();
+    }, ms);
   }
 
   private finish(slot: Slot, result: JobResult): void {
@@ -236,7 +262,8 @@ export class ProcessPool {
     }
     const m = parsed.data;
     if (m.type === 'ready' || !p || m.id !== p.id) return;
-    if (m.type === 'progress') p.reporter.progress(m.progress, m.details);
+    if (m.type === 'started') this.armLimit(slot, true);
+    else if (m.type === 'progress') p.reporter.progress(m.progress, m.details);
     else if (m.type === 'log') p.reporter.log(m.text, m.stream);
     else if (m.failure) this.finish(slot, { ok: false, failure: Failure.fromDict(m.failure) });
     else this.finish(slot, { ok: true, value: m.result });

@@ -50,6 +50,8 @@ export type RunMessage = Extract<ToWorker, { type: 'run' }>;
 /** Pool process → engine. */
 export const fromWorker = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), pid: z.number().int() }),
+  /** The task is rebuilt and its execute or revert begins: its time limit counts from here. */
+  z.object({ type: z.literal('started'), id: z.number().int() }),
   z.object({
     type: z.literal('progress'),
     id: z.number().int(),

@@ -72,6 +72,8 @@ async function run(m: RunMessage): Promise<void> {
   const id = m.id;
   try {
     const task = await rebuild(m.ref);
+    // Loading the task's module is not its run time (on a worker neither): the limit starts now.
+    send({ type: 'started', id });
     const ctx: TaskContext = {
       name: m.name,
       uuid: m.uuid,

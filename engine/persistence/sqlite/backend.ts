@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { NotFound, StorageFailure, ValueError } from '../../errors.js';
 import type { EngineEvent } from '../../notify/events.js';
+import { PENDING, type FlowState } from '../../states.js';
 import type { PersistenceBackend, WriteOptions } from '../backend.js';
 import type { AtomDetail, FlowDetail, LogBook } from '../models.js';
 import { storageFailure } from './errors.js';
@@ -19,6 +20,7 @@ import {
   type RunDetail,
   type RunPage,
 } from './history.js';
+import { KnownRuns } from './known-runs.js';
 import { openDatabase } from './open.js';
 import { PendingWrites } from './pending.js';
 import {
@@ -33,6 +35,16 @@ import {
   type EventRow,
   type StoredFlowRow,
 } from './rows.js';
+import {
+  DEFAULT_STEP_PAGES,
+  checkpointTruncate,
+  readSpace,
+  reclaim,
+  vacuumStep,
+  type ReclaimOptions,
+  type ReclaimReport,
+  type StoreSpace,
+} from './space.js';
 import { prepareStatements, type Statements } from './statements.js';
 
 /** Options of {@link SqliteBackend}. */
@@ -75,6 +87,10 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5000;
  * BigInt or circular structure is refused with a {@link StorageFailure} naming
  * the run, the atom and the field, before anything is written.
  *
+ * Files are kept in SQLite's incremental auto-vacuum mode (an older file is
+ * converted once, when it is opened): {@link destroyRuns} deletes runs and
+ * {@link reclaimSpace} gives the pages they used back to the operating system.
+ *
  * @example
  * const backend = new SqliteBackend('runs.db');
  * const engine = load(flow, { backend });
@@ -92,8 +108,8 @@ export class SqliteBackend implements PersistenceBackend {
   private readonly sql: Statements;
   private readonly history: HistoryQueries;
   private readonly pending = new PendingWrites();
-  /** Runs known to exist, so that a buffered write need not ask the file. */
-  private readonly knownRuns = new Set<string>();
+  /** Runs known to exist, so that a buffered write need not ask the file (the recent ones: it is bounded). */
+  private readonly knownRuns = new KnownRuns();
   /** Runs `fn` in one immediate (write-locking) transaction. */
   private readonly transaction: (fn: () => void) => void;
 
@@ -146,6 +162,12 @@ export class SqliteBackend implements PersistenceBackend {
     } catch (e) {
       throw storageFailure(this.file, doing, e, this.busyTimeoutMs);
     }
+  }
+
+  /** The open database (callers are inside {@link guard}, which checks it is open). */
+  private open(): BetterSqlite3.Database {
+    if (!this.db) throw new StorageFailure(`The SQLite backend of '${this.file}' is closed`);
+    return this.db;
   }
 
   private now(): string {
@@ -320,7 +342,132 @@ export class SqliteBackend implements PersistenceBackend {
     });
   }
 
+  /**
+   * Deletes runs, each with its logbook, atom details and events, in one
+   * transaction. A run is deleted only when it is the one run of its logbook
+   * (as every run the app starts is) and, if `states` is given, its state is
+   * one of them (`PENDING` also matches a state never set); other runs and
+   * unknown uuids are skipped. The pages they used go to the file's free list:
+   * {@link reclaimSpace} gives them back to the operating system.
+   * @returns the uuids deleted.
+   */
+  destroyRuns(uuids: readonly string[], options: { readonly states?: readonly FlowState[] } = {}): string[] {
+    const states = options.states ? new Set<string>(options.states) : undefined;
+    return this.guard(`delete ${String(uuids.length)} run(s)`, () => {
+      const deleted: string[] = [];
+      this.transaction(() => {
+        for (const uuid of uuids) {
+          const row = this.sql.runLogbook.get(uuid);
+          if (!row || row.runs !== 1) continue;
+          if (states && !states.has(row.state ?? PENDING)) continue;
+          this.sql.deleteLogbook.run(row.parent_uuid);
+          deleted.push(uuid);
+        }
+      });
+      for (const r of deleted) {
+        this.pending.delete(r);
+        this.knownRuns.delete(r);
+      }
+      return deleted;
+    });
+  }
+
+  // ---------------------------------------------------------------- settings
+
+  /**
+   * A setting kept in the store (JSON data, as {@link writeSetting} wrote it),
+   * or `undefined` when it is not set. Settings live in the file, so every
+   * program that opens it sees the same ones.
+   */
+  readSetting(key: string): unknown {
+    return this.guard(`read the setting '${key}'`, () => {
+      const text = this.sql.getSetting.get(key);
+      return text === undefined ? undefined : (JSON.parse(text) as unknown);
+    });
+  }
+
+  /**
+   * Sets a setting to a JSON value, or removes it when `value` is `undefined`.
+   * @throws {ValueError} for a value JSON cannot hold (nothing is written).
+   */
+  writeSetting(key: string, value: unknown): void {
+    let text: string | undefined;
+    if (value !== undefined) {
+      try {
+        text = JSON.stringify(value);
+      } catch (e) {
+        throw new ValueError(
+          `The setting '${key}' must be JSON data: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
+      if (text === undefined) throw new ValueError(`The setting '${key}' must be JSON data`);
+    }
+    this.guard(`save the setting '${key}'`, () => {
+      this.transaction(() => {
+        if (text === undefined) this.sql.deleteSetting.run(key);
+        else this.sql.putSetting.run(key, text, this.now());
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------- space
+
+  /** The store's size, free pages and auto-vacuum mode. */
+  space(): StoreSpace {
+    return this.guard('read the size of the run store', () => readSpace(this.open()));
+  }
+
+  /**
+   * Gives the store's free pages (left by deleted runs) back to the operating
+   * system, in steps of at most `stepPages` pages (each a short write
+   * transaction; `pause` is awaited between them, so a large delete never
+   * holds the file or the event loop for long), then checkpoints the WAL and
+   * truncates it so the file on disk shrinks now. When another process keeps
+   * the write lock, it backs off and leaves what remains for a later call.
+   * Does nothing on a file that is not in incremental auto-vacuum mode
+   * (converting one is {@link SqliteBackend}'s job at open, see `space.ts`).
+   */
+  async reclaimSpace(options: ReclaimOptions = {}): Promise<ReclaimReport> {
+    const stepPages = options.stepPages ?? DEFAULT_STEP_PAGES;
+    if (!Number.isInteger(stepPages) || stepPages < 1) {
+      throw new ValueError(`stepPages must be an integer of at least 1, got ${String(stepPages)}`);
+    }
+    const pause = options.pause ?? (() => new Promise<void>((r) => setImmediate(r)));
+    const before = this.space();
+    const { steps } = await reclaim(
+      () =>
+        this.db
+          ? this.guard('give free space back', () => vacuumStep(this.open(), stepPages, this.busyTimeoutMs))
+          : 0,
+      () => (this.db ? this.space() : undefined),
+      pause,
+    );
+    let checkpointed = false;
+    if (this.db && this.file !== ':memory:') {
+      checkpointed = this.guard('checkpoint the run store', () =>
+        checkpointTruncate(this.open(), this.busyTimeoutMs),
+      );
+    }
+    const after = this.db ? this.space() : before;
+    const pagesFreed = Math.max(0, before.pageCount - after.pageCount);
+    return {
+      pagesFreed,
+      bytesFreed: pagesFreed * before.pageSize,
+      steps,
+      freePagesLeft: after.freePages,
+      checkpointed,
+    };
+  }
+
   // ---------------------------------------------------------------- reads
+
+  /** The distinct flow names of the stored runs, sorted. */
+  flowNames(): string[] {
+    return this.guard('list flow names', () => {
+      this.flushAll();
+      return this.sql.flowNames.all();
+    });
+  }
 
   /** A logbook with its flow details and their atom details; `NotFound` when unknown. */
   getLogbook(uuid: string): LogBook {

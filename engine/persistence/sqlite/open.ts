@@ -1,6 +1,7 @@
 /**
  * Opening the SQLite file: refuse what is not ours to change before anything
- * is written, then WAL mode, pragmas and forward migrations.
+ * is written, then WAL mode, pragmas, forward migrations and (once per file)
+ * incremental auto-vacuum.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -9,6 +10,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { StorageFailure } from '../../errors.js';
 import { errorCode, storageFailure } from './errors.js';
 import { SCHEMA_VERSION, migrate, readSchemaVersion, tooNew } from './schema.js';
+import { convertToIncremental } from './space.js';
 
 /** Options of {@link openDatabase}. */
 export interface OpenOptions {
@@ -17,6 +19,13 @@ export interface OpenOptions {
 }
 
 const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * How long opening waits for another connection's write lock to convert an
+ * older file to incremental auto-vacuum. Short: the conversion can wait for a
+ * later open, the program opening the file should not.
+ */
+const CONVERT_BUSY_MS = 250;
 
 /** The first bytes of a file, or fewer if it is shorter. */
 function readHead(file: string, n: number): Buffer {
@@ -67,9 +76,16 @@ function checkFile(file: string, options: OpenOptions): void {
   }
 }
 
+/** Whether the database has no schema at all (a new or empty file). */
+function isEmpty(db: BetterSqlite3.Database): boolean {
+  return db.prepare<[], number>('SELECT count(*) FROM sqlite_master').pluck().get() === 0;
+}
+
 /**
  * Opens (creating if needed) the database at `file` (an absolute path, or
- * `:memory:`), in WAL mode with foreign keys on, migrated to the latest schema.
+ * `:memory:`), in WAL mode with foreign keys on, migrated to the latest schema,
+ * in incremental auto-vacuum mode (see `space.ts`) unless another connection
+ * kept an older file from being converted this time.
  * @throws {StorageFailure} naming the file, with the SQLite error as `cause`.
  */
 export function openDatabase(file: string, options: OpenOptions): BetterSqlite3.Database {
@@ -83,6 +99,10 @@ export function openDatabase(file: string, options: OpenOptions): BetterSqlite3.
     // is the first write, so it comes after this check.
     const version = readSchemaVersion(db, file);
     if (version > SCHEMA_VERSION) throw tooNew(file, version);
+    // A new file is made in incremental mode: the pragma must come before its first table. Only
+    // then: on a file in that mode already, setting it again writes the header (a write lock, and
+    // a change to a file that may only be read); older files are converted below.
+    if (isEmpty(db)) db.pragma('auto_vacuum = INCREMENTAL');
     if (!memory) {
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') {
@@ -95,6 +115,10 @@ export function openDatabase(file: string, options: OpenOptions): BetterSqlite3.
     db.pragma('foreign_keys = ON');
     // Only a file that needs migrating takes the write lock here; readers of a current file never wait.
     if (version < SCHEMA_VERSION) migrate(db);
+    // A file made before incremental auto-vacuum is rewritten once, outside any transaction (VACUUM
+    // cannot run in one, so this is not a migration step); a busy or failing one is left for later.
+    if (!memory)
+      convertToIncremental(db, Math.min(CONVERT_BUSY_MS, options.busyTimeoutMs), options.busyTimeoutMs);
     return db;
   } catch (e) {
     try {

@@ -86,6 +86,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    description: 'store settings: small JSON values by key, shared by every program that opens the file',
+    // Named apart from the engine's other tables: a file of someone else's with a `settings`
+    // table of its own must still migrate. (Incremental auto-vacuum is not a step: changing it on an
+    // existing file needs a VACUUM, which cannot run in a transaction; open.ts does it once.)
+    sql: `
+      CREATE TABLE atomflow_settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

@@ -36,6 +36,13 @@ export interface Statements {
   flowUuidsOfLogbook: Stmt<[string], string>;
   deleteLogbook: Stmt<[string]>;
   deleteAllLogbooks: Stmt<[]>;
+  /** A run's logbook, state, and how many runs that logbook holds (deleting a run deletes its logbook). */
+  runLogbook: Stmt<[string], { parent_uuid: string; state: string | null; runs: number }>;
+  /** The distinct flow names of the runs. */
+  flowNames: Stmt<[], string>;
+  getSetting: Stmt<[string], string>;
+  putSetting: Stmt<[string, string, string]>;
+  deleteSetting: Stmt<[string]>;
 }
 
 export function prepareStatements(db: Db): Statements {
@@ -86,5 +93,17 @@ export function prepareStatements(db: Db): Statements {
       .pluck(),
     deleteLogbook: db.prepare('DELETE FROM logbooks WHERE uuid = ?'),
     deleteAllLogbooks: db.prepare('DELETE FROM logbooks'),
+    runLogbook: db.prepare(
+      `SELECT f.parent_uuid, f.state,
+         (SELECT count(*) FROM flowdetails g WHERE g.parent_uuid = f.parent_uuid) AS runs
+       FROM flowdetails f WHERE f.uuid = ?`,
+    ),
+    flowNames: db.prepare<[], string>('SELECT DISTINCT name FROM flowdetails ORDER BY name').pluck(),
+    getSetting: db.prepare<[string], string>('SELECT value FROM atomflow_settings WHERE key = ?').pluck(),
+    putSetting: db.prepare(
+      `INSERT INTO atomflow_settings (key, value, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    ),
+    deleteSetting: db.prepare('DELETE FROM atomflow_settings WHERE key = ?'),
   };
 }

@@ -4,6 +4,7 @@ import { useHostStore } from '../../state/host';
 import { deleteRuns, openRun, rerun, resumeRun, setView, useRuns } from '../../state/runs';
 import { CompareView } from './CompareView';
 import { HistoryFilters } from './HistoryFilters';
+import { KeepHistory } from './KeepHistory';
 import { RunsTable, type RunActions } from './RunsTable';
 import { useNow } from './time';
 import { useRunPage, useSettled, type RunPage } from './use-run-page';
@@ -211,6 +212,7 @@ export function HistoryView() {
             </button>
           </span>
         )}
+        <KeepHistory onPruned={page.refresh} />
         <span className="hist-spacer" />
         {page.loading && <span className="hist-progress" role="progressbar" aria-label="Loading runs" />}
         <span className="hist-count" data-testid="history-count" aria-live="polite">
