@@ -12,6 +12,7 @@ import {
   ANALYZING,
   EXECUTE,
   FAILURE,
+  PENDING,
   REVERT,
   REVERTED,
   REVERTING,
@@ -218,9 +219,14 @@ export class Machine {
         }
       }
     }
+    // A successor queued to execute by an earlier outcome of this batch, whose intention a later failure
+    // of the same batch turned to REVERT, never ran: there is nothing to revert (PENDING blocks nothing).
+    const ready = next.filter(
+      (n) => !(rt.storage.getAtomState(n.name) === PENDING && rt.storage.getAtomIntention(n.name) === REVERT),
+    );
     const flowState = rt.storage.getFlowState();
-    if (flowState === RUNNING && next.length > 0 && this.failures.length === 0) {
-      this.nextUp = next.length > 1 ? [...new Set(next)] : next;
+    if (flowState === RUNNING && ready.length > 0 && this.failures.length === 0) {
+      this.nextUp = ready.length > 1 ? [...new Set(ready)] : ready;
       return SCHEDULING;
     }
     if (this.notDone.size > 0) {

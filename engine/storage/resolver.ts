@@ -111,18 +111,18 @@ export class Resolver {
     const persistentArgs = injected?.persistent;
     for (const param in rebind) {
       const symbol = rebind[param] as string;
-      if (transientArgs && symbol in transientArgs) {
+      if (transientArgs && Object.hasOwn(transientArgs, symbol)) {
         out[param] = transientArgs[symbol];
         continue;
       }
-      if (persistentArgs && symbol in persistentArgs) {
+      if (persistentArgs && Object.hasOwn(persistentArgs, symbol)) {
         out[param] = persistentArgs[symbol];
         continue;
       }
       const providers = this.host.providers.get(symbol);
       if (!providers) {
         if (mapping.optionalParams.has(param)) {
-          if (param in mapping.defaults) out[param] = mapping.defaults[param];
+          if (Object.hasOwn(mapping.defaults, param)) out[param] = mapping.defaults[param];
           continue;
         }
         throw new NotFound(`Name '${symbol}' is not mapped as a produced output by any providers`);
@@ -202,8 +202,8 @@ export class Resolver {
     const { transient: transientArgs, persistent: persistentArgs } = this.host.atomArgs(ad);
     for (const param of mapping.optionalParams) {
       const symbol = mapping.rebind[param] as string;
-      if (transientArgs && symbol in transientArgs) continue;
-      if (persistentArgs && symbol in persistentArgs) continue;
+      if (transientArgs && Object.hasOwn(transientArgs, symbol)) continue;
+      if (persistentArgs && Object.hasOwn(persistentArgs, symbol)) continue;
       const providers = this.host.providers.get(symbol);
       if (!providers || !node) continue;
       if (providers.some((p) => p.kind !== ATOM && extract(this.host.defaultValues(p), p.index).ok)) continue;
@@ -220,8 +220,8 @@ export class Resolver {
     for (const param in mapping.rebind) {
       if (mapping.optionalParams.has(param)) continue;
       const symbol = mapping.rebind[param] as string;
-      if (transientArgs && symbol in transientArgs) continue;
-      if (persistentArgs && symbol in persistentArgs) continue;
+      if (transientArgs && Object.hasOwn(transientArgs, symbol)) continue;
+      if (persistentArgs && Object.hasOwn(persistentArgs, symbol)) continue;
       const providers = this.host.providers.get(symbol);
       if (providers) {
         // An injected value counts only while it is there (a run may have dropped it since).

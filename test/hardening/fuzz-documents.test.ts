@@ -181,23 +181,14 @@ describe('flow documents under fuzzing', () => {
   );
 
   /*
-   * Found by this fuzzer, in the engine (not fixed here: engine/runtime/machine.ts is the engine's).
-   * Outcomes of one batch are analysed in turn: a success queues its successor to execute, then a
-   * failure in the same batch turns that successor's intention to REVERT, and scheduling it tries
-   * PENDING → REVERTING, which throws InvalidState; the run ends FAILURE with nothing reverted.
-   * The spec (§6.3, §6.10) wants REVERTED. The generators above avoid this shape; when the engine is
-   * fixed, this test fails: make it an ordinary `it`.
+   * Found by this fuzzer: the engine's argument lookup (engine/storage/resolver.ts) asked `symbol in
+   * injectedArgs` and `param in defaults`, and `in` sees inherited members, so a parameter named like an
+   * `Object.prototype` member (`toString`, `valueOf`…) got that member (a function) instead of its value;
+   * and the script kind's `args` inherited them too. Both are fixed (`Object.hasOwn`, a prototype-less
+   * `args`); the generators still keep such names out of symbols (`isPrototypeMember`).
    */
-  /*
-   * Found by this fuzzer, in the engine (engine/storage/resolver.ts `mappedArgs`, not fixed here):
-   * it asks `symbol in injectedArgs` and `param in defaults`, and `in` sees inherited members, so
-   * a parameter named like an `Object.prototype` member (`toString`, `valueOf`, `hasOwnProperty`…)
-   * gets that member (a function) instead of its value: an optional one without a default always,
-   * any one (even with a default or a provider) when the task injects anything. `Object.hasOwn` is the fix. The generators
-   * keep such names out of symbols (`isPrototypeMember`); when fixed, make this an ordinary `it`.
-   */
-  it.fails(
-    'an optional parameter named like a prototype member reads its default, or nothing (engine bug)',
+  it(
+    'an optional parameter named like a prototype member reads its default, or nothing',
     { timeout: 20_000 },
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'atomflow-fuzz-docs-'));
@@ -242,8 +233,14 @@ describe('flow documents under fuzzing', () => {
     },
   );
 
-  it.fails(
-    'a graph where one branch fails while another has a successor left ends REVERTED (engine bug)',
+  /*
+   * Found by this fuzzer (engine/runtime/machine.ts, fixed): outcomes of one batch are analysed in turn,
+   * so a success queued its successor to execute, then a failure of the same batch turned that
+   * successor's intention to REVERT, and scheduling it tried PENDING → REVERTING (InvalidState): the
+   * run ended FAILURE with nothing reverted. The spec (§6.3, §6.10) wants REVERTED.
+   */
+  it(
+    'a graph where one branch fails while another has a successor left ends REVERTED',
     { timeout: 20_000 },
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'atomflow-fuzz-docs-'));

@@ -7,7 +7,7 @@
  * small flow document, wait for the run's `end` event, next run.
  *
  * After the 100th run and after the last one the host is measured (over a
- * test-only IPC channel, after a forced gc and a short settle): heap and RSS
+ * test-only IPC channel, after forced collections, once its RSS has settled): heap and RSS
  * after the last must be within 10% of after the 100th, and open file
  * descriptors and child processes must be the same (for the parallel engine:
  * the idle pool is the same size). Every run must end SUCCESS with its own
@@ -209,7 +209,7 @@ describe('soak: consecutive runs in one `atomflow serve` host', () => {
     async () => {
       const s = await soak('serial', SERIAL_RUNS);
       checkFlat('serial', s);
-      // Every task runs in the host: each run's shell command was its only child of a run's, and is gone.
+      // Every task runs in the host: a run's only child process is its shell command, and none is left.
       expect(otherChildren(s.atEnd)).toEqual([]);
     },
     timeoutFor(SERIAL_RUNS),

@@ -54,11 +54,13 @@ function consoleFor(ctx: TaskContext): Record<string, (...a: unknown[]) => void>
  * task's stored result.
  */
 function globalsFor(args: Record<string, unknown>, ctx: TaskContext): Record<string, unknown> {
-  let copy: Record<string, unknown>;
+  // No prototype: an input named `toString` or `valueOf` that was not given reads as undefined, not
+  // as Object.prototype's function.
+  const copy = Object.create(null) as Record<string, unknown>;
   try {
-    copy = structuredClone(args);
+    Object.assign(copy, structuredClone(args));
   } catch {
-    copy = { ...args };
+    Object.assign(copy, args);
   }
   return {
     ...copy,
