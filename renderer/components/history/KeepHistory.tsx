@@ -4,10 +4,11 @@
  * than D days), saved to the host's run store, and applied at once when
  * asked. Reading and saving go through the retention store (state/retention).
  */
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import type { RetentionSettingsData } from '../../../app/contract/results';
 import { loadRetention, saveRetention, useRetention } from '../../state/retention';
 import { describePrune, describeSettings, formOf, readForm, type RetentionForm } from './retention-form';
+import { usePopover } from '../use-popover';
 
 /** One limit: a checkbox turning it on, its number, and the field's problem if any. */
 function LimitField(props: {
@@ -184,25 +185,7 @@ function KeepHistoryForm({
  * or the button). `onPruned` is called after a clean-up, to show the history anew.
  */
 export function KeepHistory({ onPruned }: { readonly onPruned: () => void }) {
-  const [open, setOpen] = useState(false);
-  const root = useRef<HTMLDivElement>(null);
-  const panelId = useId();
-
-  useEffect(() => {
-    if (!open) return;
-    const onPointer = (e: PointerEvent): void => {
-      if (e.target instanceof Node && root.current?.contains(e.target) !== true) setOpen(false);
-    };
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointer);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('pointerdown', onPointer);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
+  const { open, setOpen, root, panelId } = usePopover();
 
   return (
     <div className="hist-keep" ref={root}>

@@ -3,9 +3,10 @@
  * declares, opening a small form with one field per input. An empty field
  * runs with the document's own value (shown as its placeholder).
  */
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId } from 'react';
 import { useDesigner } from '../../state/designer';
 import { parseInputs, setInput, useRuns } from '../../state/runs';
+import { usePopover } from '../use-popover';
 
 const NO_INPUTS: Readonly<Record<string, unknown>> = {};
 
@@ -55,25 +56,7 @@ export function InputsPopover() {
   const declared = useDesigner((s) => s.doc.inputs) ?? NO_INPUTS;
   const names = Object.keys(declared);
   const overridden = useRuns((s) => names.filter((n) => (s.inputs[n] ?? '').trim() !== '').length);
-  const [open, setOpen] = useState(false);
-  const root = useRef<HTMLDivElement>(null);
-  const panelId = useId();
-
-  useEffect(() => {
-    if (!open) return;
-    const onPointer = (e: PointerEvent): void => {
-      if (e.target instanceof Node && root.current?.contains(e.target) !== true) setOpen(false);
-    };
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointer);
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('pointerdown', onPointer);
-      document.removeEventListener('keydown', onKey);
-    };
-  }, [open]);
+  const { open, setOpen, root, panelId } = usePopover();
 
   return (
     <div className="inputs-anchor" ref={root}>
